@@ -1,0 +1,2 @@
+export * from "./deletionVector.js";
+export * from "./readDeletionVector.js";

@@ -1,0 +1,2 @@
+export * from "./TableScan.js";
+export * from "./DeleteFileIndex.js";

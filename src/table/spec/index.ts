@@ -1,0 +1,15 @@
+export * from "./types.js";
+export * from "./json.js";
+export { civilFromDays, formatIsoDate, formatIsoTime, formatIsoTimestamp, parseIsoDate, parseIsoTime, parseIsoTimestamp } from "./temporal.js";
+export { decimalRequiredBytes, formatDecimalText, parseDecimalText } from "./valueCodecs.js";
+export * from "./singleValueJson.js";
+export * from "./schema.js";
+export * from "./typeJson.js";
+export * from "./partitionSpec.js";
+export * from "./sortOrder.js";
+export * from "./snapshot.js";
+export * from "./refs.js";
+export * from "./statistics.js";
+export * from "./nameMapping.js";
+export * from "./tableMetadata.js";
+export * from "./metadataFile.js";

@@ -1,0 +1,11 @@
+export { Transform, type TransformKind, type TransformFunction } from "./Transform.js";
+export { IdentityTransform } from "./IdentityTransform.js";
+export { BucketTransform } from "./BucketTransform.js";
+export { TruncateTransform } from "./TruncateTransform.js";
+export { TemporalTransform, type TemporalUnit } from "./TemporalTransform.js";
+export { VoidTransform } from "./VoidTransform.js";
+export { UnknownTransform } from "./UnknownTransform.js";
+export { parseTransform } from "./parseTransform.js";
+export { murmur3x86_32, murmur3x86_32Long } from "./murmur3.js";
+export { hashValue, hashFunctionFor } from "./bucketHash.js";
+export { civilFromDays, daysFromCivil, monthsFromDays, yearsFromDays, floorDivide } from "./temporal.js";
