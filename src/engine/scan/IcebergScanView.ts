@@ -7,7 +7,13 @@ import type { NestedField } from "../../table/spec/types.js";
 import type { DuckDBSession } from "../duckdb/DuckDBSession.js";
 import { duckdbTypeOf, quoteIdentifier, quoteString } from "../duckdb/duckdbTypes.js";
 import { sqlLiteral } from "../duckdb/literals.js";
+import { caseCollisionNames } from "../sql/columnRenames.js";
 import { readDeletionVector } from "../../table/puffin/readDeletionVector.js";
+
+export interface ScanView {
+  /** Column name → the internal name the view uses for it (only columns whose names differ from another's by case alone). */
+  renames: Map<string, string>;
+}
 
 /** Columns the reader adds to find rows that deletes name; never visible in the view. */
 const FILE_COLUMN = "__floe_file";
@@ -27,9 +33,18 @@ export interface ScanViewOptions {
  * partition values fill columns the files do not store, and position deletes, deletion
  * vectors and equality deletes remove the rows they name.
  */
-export async function createScanView(session: DuckDBSession, io: FileIO, plan: ScanPlan, viewName: string, options: ScanViewOptions = {}): Promise<void> {
+export async function createScanView(
+  session: DuckDBSession,
+  io: FileIO,
+  plan: ScanPlan,
+  viewName: string,
+  options: ScanViewOptions = {},
+): Promise<ScanView> {
   const prefix = `__floe_${viewName.replace(/\W/g, "_")}`;
-  const columns = plan.schema.fields;
+  // DuckDB names are case-insensitive: columns that differ only by case get internal names in the view.
+  const internalNames = caseCollisionNames(plan.schema.fields);
+  const columns = plan.schema.fields.map((f) => (internalNames.has(f.id) ? { ...f, name: internalNames.get(f.id)! } : f));
+  const renames = new Map(plan.schema.fields.filter((f) => internalNames.has(f.id)).map((f) => [f.name, internalNames.get(f.id)!]));
   if (columns.length === 0) throw unsupported(`table ${viewName} has a schema with no columns`);
   const localPaths = await fetchLocalPaths(io, plan.tasks, options.fetchConcurrency ?? 8);
   const local = (file: DataFile) => localPaths.get(file.filePath)!;
@@ -57,7 +72,7 @@ export async function createScanView(session: DuckDBSession, io: FileIO, plan: S
   if (parts.length === 0) {
     const empty = columns.map((f) => `CAST(NULL AS ${duckdbTypeOf(f.type)}) AS ${quoteIdentifier(f.name)}`).join(", ");
     await session.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdentifier(viewName)} AS SELECT ${empty} WHERE false`);
-    return;
+    return { renames };
   }
 
   const conditions = needRowIdentity ? await loadDeletes(session, io, prefix, withDeletes, columns, local) : [];
@@ -66,6 +81,7 @@ export async function createScanView(session: DuckDBSession, io: FileIO, plan: S
   await session.run(
     `CREATE OR REPLACE TEMP VIEW ${quoteIdentifier(viewName)} AS SELECT ${select} FROM (${body}) AS d${conditions.length ? ` WHERE ${conditions.join(" AND ")}` : ""}`,
   );
+  return { renames };
 }
 
 /** Fetches every data and delete file to a local path (a no-op for local files). */
@@ -110,12 +126,17 @@ function groupByConstants(tasks: readonly FileScanTask[], columns: readonly Nest
   return groups;
 }
 
+/**
+ * The value of a column a file does not store: its identity partition value, else its
+ * `initial-default`, else null. Written as text because every entry of read_parquet's
+ * schema map must have one type; DuckDB casts it to the column's type.
+ */
 function defaultFor(field: NestedField, constants: Map<number, unknown>): string {
-  if (constants.has(field.id)) return sqlLiteral(field.type, constants.get(field.id));
+  if (constants.has(field.id)) return `CAST(${sqlLiteral(field.type, constants.get(field.id))} AS VARCHAR)`;
   if (field.initialDefault !== undefined && field.type.type !== "struct" && field.type.type !== "list" && field.type.type !== "map") {
-    return sqlLiteral(field.type, field.initialDefault);
+    return `CAST(${sqlLiteral(field.type, field.initialDefault)} AS VARCHAR)`;
   }
-  return "NULL";
+  return "CAST(NULL AS VARCHAR)";
 }
 
 /** Local files among `files` whose Parquet schema has no field ids (read through the name mapping). */
@@ -146,7 +167,7 @@ async function nameMappedSelect(
   collect(mapping.fields);
   const select = columns.map((field) => {
     const name = (byId.get(field.id) ?? []).find((n) => present.has(n));
-    const value = name !== undefined ? `CAST(${quoteIdentifier(name)} AS ${duckdbTypeOf(field.type)})` : defaultFor(field, constants);
+    const value = `CAST(${name !== undefined ? quoteIdentifier(name) : defaultFor(field, constants)} AS ${duckdbTypeOf(field.type)})`;
     return `${value} AS ${quoteIdentifier(field.name)}`;
   });
   if (needRowIdentity) select.push(`filename AS ${FILE_COLUMN}`, `file_row_number AS ${POS_COLUMN}`);

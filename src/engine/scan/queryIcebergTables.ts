@@ -8,6 +8,8 @@ import type { PrimitiveType } from "../../table/spec/types.js";
 import { isPrimitive } from "../../table/spec/types.js";
 import type { DuckDBSession, QueryResult } from "../duckdb/DuckDBSession.js";
 import { duckdbTypeOf } from "../duckdb/duckdbTypes.js";
+import { rewriteColumnReferences } from "../sql/columnRenames.js";
+import { rewriteHexLiterals } from "../sql/hexLiterals.js";
 import { createScanView } from "./IcebergScanView.js";
 import { extractColumnFilters, type ColumnFilter } from "./sqlPredicates.js";
 
@@ -26,6 +28,8 @@ export interface QueryOptions {
 export interface PreparedTable {
   metadata: TableMetadata;
   plan: ScanPlan;
+  /** Column name → internal view name, for columns whose names differ from another's by case alone. */
+  renames: Map<string, string>;
 }
 
 /**
@@ -45,16 +49,21 @@ export async function prepareIcebergTables(
     const filters = await extractColumnFilters(options.session, sql, source.name);
     const filter = await filterExpression(options.session, filters, schema);
     const plan = await planScan(metadata, options.io, { ...source, filter });
-    await createScanView(options.session, options.io, plan, source.name, { nameMapping: metadata.nameMapping() });
-    prepared.set(source.name, { metadata, plan });
+    const view = await createScanView(options.session, options.io, plan, source.name, { nameMapping: metadata.nameMapping() });
+    prepared.set(source.name, { metadata, plan, renames: view.renames });
   }
   return prepared;
 }
 
 /** Runs `sql` over Iceberg tables, each under the name its source gives. */
 export async function queryIcebergTables(sources: readonly IcebergTableSource[], sql: string, options: QueryOptions): Promise<QueryResult> {
-  await prepareIcebergTables(sources, sql, options);
-  return options.session.query(sql);
+  const query = rewriteHexLiterals(sql);
+  const prepared = await prepareIcebergTables(sources, query, options);
+  const renames = new Map([...prepared.values()].flatMap((p) => [...p.renames]));
+  const result = await options.session.query(await rewriteColumnReferences(options.session, query, renames));
+  if (renames.size === 0) return result;
+  const original = new Map([...renames].map(([name, internal]) => [internal, name]));
+  return { ...result, columns: result.columns.map((c) => original.get(c) ?? c) };
 }
 
 /**

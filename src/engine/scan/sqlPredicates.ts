@@ -120,6 +120,10 @@ function toFilter(node: Node, table: string, alias?: string): ColumnFilter | und
 /** SQL text for a constant or a typed literal (`TIMESTAMP '...'`, `CAST(1.23 AS REAL)`), else undefined. */
 function constantSql(node: Node): string | undefined {
   if (node?.class === "CONSTANT") return plainConstantSql(node.value as Node);
+  if (node?.class === "FUNCTION" && node.function_name === "from_hex" && (node.children as Node[]).length === 1) {
+    const arg = (node.children as Node[])[0];
+    if (arg.class === "CONSTANT" && arg.value?.type?.id === "VARCHAR" && !arg.value.is_null) return `from_hex(${quoteString(String(arg.value.value))})`;
+  }
   if (node?.class === "CAST" && !node.try_cast) {
     const inner = constantSql(node.child as Node);
     const type = typeSql(node.cast_type as Node);

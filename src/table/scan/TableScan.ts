@@ -120,7 +120,11 @@ export async function planScan(metadata: TableMetadata, io: FileIO, options: Sca
     }
     return perSpec.get(specId)!;
   };
-  const metricsEvaluator = filtering ? new MetricsEvaluator(rowFilter) : undefined;
+  // Column metrics are keyed by field id. A file without field ids is read through the name
+  // mapping, and a field the mapping leaves out reads as null whatever the metrics say.
+  const mapping = metadata.nameMapping();
+  const mappingCoversSchema = !mapping || schema.fields.every((f) => mapping.fields.some((m) => m.fieldId === f.id));
+  const metricsEvaluator = filtering && mappingCoversSchema ? new MetricsEvaluator(rowFilter) : undefined;
 
   const manifests = await readSnapshotManifests(io, snapshot);
   metrics.manifests = manifests.length;
