@@ -12,6 +12,9 @@ import avro from "avsc";
 import { malformed, unsupported } from "../../core/errors/FloeError.js";
 import { parseJsonPlain } from "../spec/json.js";
 import { snappyDecompress } from "./snappy.js";
+import type { IcebergType } from "../spec/types.js";
+import { prepareForDecoding } from "./avroSchema.js";
+import { compileReader, decodeBlock, type ValueReader } from "./avroReader.js";
 
 const MAGIC = [0x4f, 0x62, 0x6a, 0x01]; // "Obj" 1
 const SYNC_SIZE = 16;
@@ -96,6 +99,8 @@ export interface AvroContainer {
    * schema (it may rename fields and types or drop defaults); by default it is the writer schema.
    */
   records(readSchema?: unknown): unknown[];
+  /** Decodes every record straight into in-memory values of `expected` (see avroReader.ts). */
+  decode(expected: IcebergType | undefined): unknown[];
 }
 
 function decompress(codec: string, data: Uint8Array, reader: ByteReader): Uint8Array {
@@ -173,6 +178,17 @@ export function readAvroContainer(bytes: Uint8Array, source: string): AvroContai
   return {
     schema,
     metadata,
+    decode(expected: IcebergType | undefined): unknown[] {
+      let read: ValueReader;
+      try {
+        read = compileReader(schemaText, () => prepareForDecoding(schema), expected);
+      } catch (error) {
+        throw malformed(`${source}: unusable Avro schema: ${(error as Error).message}`, { file: source }, error);
+      }
+      const out: unknown[] = [];
+      for (const block of blocks) decodeBlock(block.data, block.count, read, source, out.length, out);
+      return out;
+    },
     records(readSchema: unknown = schema): unknown[] {
       let type: avro.Type;
       try {

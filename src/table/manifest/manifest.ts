@@ -12,7 +12,7 @@ import type { FormatVersion } from "../spec/tableMetadata.js";
 import { parseSchema, schemaToJson } from "../spec/typeJson.js";
 import type { StructType } from "../spec/types.js";
 import { readAvroContainer, writeAvroContainer, type AvroCodec } from "./avroContainer.js";
-import { fromAvro, icebergToAvroSchema, prepareForDecoding, toAvro, type FieldIdRecord } from "./avroSchema.js";
+import { icebergToAvroSchema, toAvro, type FieldIdRecord } from "./avroSchema.js";
 import {
   DataFileContent,
   ManifestEntryStatus,
@@ -104,12 +104,8 @@ export function decodeManifest(bytes: Uint8Array, path: string, options: ReadMan
   const schema = options.schema ?? metadata.schema;
   const partitionType: StructType =
     metadata.spec !== undefined && schema !== undefined ? metadata.spec.partitionType(schema) : { type: "struct", fields: [] };
-  const decoding = prepareForDecoding(container.schema);
   const readType = manifestEntryReadType(partitionType);
-  const entries = container.records(decoding.schema).map((raw, i) => {
-    const record = fromAvro(raw, decoding.schema, readType, decoding) as FieldIdRecord;
-    return entryOf(record, path, i, metadata);
-  });
+  const entries = container.decode(readType).map((record, i) => entryOf(record as FieldIdRecord, path, i, metadata));
   inherit(entries, metadata, options.manifestFile);
   return { path, metadata, entries };
 }
@@ -156,37 +152,41 @@ function entryOf(r: FieldIdRecord, path: string, index: number, metadata: Manife
     recordCount: need<bigint>(DATA_FILE.recordCount, "bigint"),
     fileSizeInBytes: need<bigint>(DATA_FILE.fileSizeInBytes, "bigint"),
   };
-  const optional: [keyof DataFile, { id: number }][] = [
-    ["columnSizes", DATA_FILE.columnSizes],
-    ["valueCounts", DATA_FILE.valueCounts],
-    ["nullValueCounts", DATA_FILE.nullValueCounts],
-    ["nanValueCounts", DATA_FILE.nanValueCounts],
-    ["lowerBounds", DATA_FILE.lowerBounds],
-    ["upperBounds", DATA_FILE.upperBounds],
-    ["keyMetadata", DATA_FILE.keyMetadata],
-    ["splitOffsets", DATA_FILE.splitOffsets],
-    ["equalityIds", DATA_FILE.equalityIds],
-    ["sortOrderId", DATA_FILE.sortOrderId],
-    ["firstRowId", DATA_FILE.firstRowId],
-    ["referencedDataFile", DATA_FILE.referencedDataFile],
-    ["contentOffset", DATA_FILE.contentOffset],
-    ["contentSizeInBytes", DATA_FILE.contentSizeInBytes],
-  ];
-  for (const [key, field] of optional) {
-    const v = d[field.id];
+  for (const [key, id] of OPTIONAL_DATA_FILE_FIELDS) {
+    const v = d[id];
     if (v !== null && v !== undefined) (dataFile as unknown as Record<string, unknown>)[key] = v;
   }
   const entry: ManifestEntry = { status: status as ManifestEntryStatus, dataFile };
-  for (const [key, field] of [
-    ["snapshotId", MANIFEST_ENTRY.snapshotId],
-    ["sequenceNumber", MANIFEST_ENTRY.sequenceNumber],
-    ["fileSequenceNumber", MANIFEST_ENTRY.fileSequenceNumber],
-  ] as const) {
-    const v = r[field.id];
+  for (const [key, id] of INHERITABLE_ENTRY_FIELDS) {
+    const v = r[id];
     if (typeof v === "bigint") entry[key] = v;
   }
   return entry;
 }
+
+/** Data file fields copied when present, by the DataFile key they fill. */
+const OPTIONAL_DATA_FILE_FIELDS: readonly (readonly [keyof DataFile, number])[] = [
+  ["columnSizes", DATA_FILE.columnSizes.id],
+  ["valueCounts", DATA_FILE.valueCounts.id],
+  ["nullValueCounts", DATA_FILE.nullValueCounts.id],
+  ["nanValueCounts", DATA_FILE.nanValueCounts.id],
+  ["lowerBounds", DATA_FILE.lowerBounds.id],
+  ["upperBounds", DATA_FILE.upperBounds.id],
+  ["keyMetadata", DATA_FILE.keyMetadata.id],
+  ["splitOffsets", DATA_FILE.splitOffsets.id],
+  ["equalityIds", DATA_FILE.equalityIds.id],
+  ["sortOrderId", DATA_FILE.sortOrderId.id],
+  ["firstRowId", DATA_FILE.firstRowId.id],
+  ["referencedDataFile", DATA_FILE.referencedDataFile.id],
+  ["contentOffset", DATA_FILE.contentOffset.id],
+  ["contentSizeInBytes", DATA_FILE.contentSizeInBytes.id],
+];
+
+const INHERITABLE_ENTRY_FIELDS = [
+  ["snapshotId", MANIFEST_ENTRY.snapshotId.id],
+  ["sequenceNumber", MANIFEST_ENTRY.sequenceNumber.id],
+  ["fileSequenceNumber", MANIFEST_ENTRY.fileSequenceNumber.id],
+] as const;
 
 /** Every field of the spec gets a key (null when the file has no value for it). */
 function partitionOf(record: FieldIdRecord, spec: PartitionSpec | undefined): PartitionData {
