@@ -2,7 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", "node_modules/", ".stack/", "warehouse/", "coverage/"] },
+  { ignores: ["dist/", "node_modules/", ".stack/", "warehouse/", "coverage/", "bench/.work/", ".ci/out/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
