@@ -26,7 +26,7 @@ export async function readConfigFile(projectDir: string): Promise<{ file?: strin
       // TypeScript config files are loaded through tsx so users need no build step.
       const { tsImport } = await import("tsx/esm/api");
       const loaded = (await tsImport(pathToFileURL(file).href, import.meta.url)) as { default?: unknown };
-      let values = loaded.default ?? loaded;
+      let values: unknown = loaded.default ?? loaded;
       // A config file loaded as CommonJS arrives with its default export one level down.
       if (values && typeof values === "object" && Object.keys(values).length === 1 && "default" in values) values = (values as { default: unknown }).default;
       if (typeof values !== "object" || values === null) throw new Error("the default export is not an object");
