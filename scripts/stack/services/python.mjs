@@ -5,7 +5,8 @@ import { pythonPath, stackDir } from "../env.mjs";
 import { StackError, logFile, run, which } from "../lib/process.mjs";
 import { findPython } from "../lib/system.mjs";
 
-export const requirements = ["pyiceberg[pyarrow,sql-sqlite,sql-postgres]==0.12.0"];
+// pyiceberg-core brings the Rust transforms PyIceberg needs to write bucket, truncate and time partitions.
+export const requirements = ["pyiceberg[pyarrow,sql-sqlite,sql-postgres,pyiceberg-core]==0.12.0"];
 const venvDir = path.join(stackDir, "venv");
 const marker = path.join(venvDir, ".floe-requirements");
 
@@ -36,7 +37,7 @@ export const pythonEnvironment = {
       await run(python, ["-m", "venv", venvDir], { logFile: logFile(this.name) });
     }
     ctx.progress(`pip install ${requirements.join(" ")}`);
-    await run(pythonPath, ["-m", "pip", "install", "--disable-pip-version-check", "--no-input", "--no-compile", "-q", ...requirements], {
+    await run(pythonPath, ["-m", "pip", "install", "--disable-pip-version-check", "--no-input", "-q", ...requirements], {
       logFile: logFile(this.name),
       env: { ...process.env, PIP_DISABLE_PIP_VERSION_CHECK: "1" },
     });

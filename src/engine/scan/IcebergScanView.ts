@@ -13,6 +13,8 @@ import { readDeletionVector } from "../../table/puffin/readDeletionVector.js";
 export interface ScanView {
   /** Column name → the internal name the view uses for it (only columns whose names differ from another's by case alone). */
   renames: Map<string, string>;
+  /** Local path DuckDB reads → the file's location in the table, to name files in errors. */
+  locations: Map<string, string>;
 }
 
 /** Columns the reader adds to find rows that deletes name; never visible in the view. */
@@ -48,6 +50,7 @@ export async function createScanView(
   if (columns.length === 0) throw unsupported(`table ${viewName} has a schema with no columns`);
   const localPaths = await fetchLocalPaths(io, plan.tasks, options.fetchConcurrency ?? 8);
   const local = (file: DataFile) => localPaths.get(file.filePath)!;
+  const locations = new Map([...localPaths].map(([location, localPath]) => [localPath, location]));
 
   const withDeletes = plan.tasks.filter((t) => t.deletes.length > 0);
   const needRowIdentity = withDeletes.length > 0;
@@ -72,7 +75,7 @@ export async function createScanView(
   if (parts.length === 0) {
     const empty = columns.map((f) => `CAST(NULL AS ${duckdbTypeOf(f.type)}) AS ${quoteIdentifier(f.name)}`).join(", ");
     await session.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdentifier(viewName)} AS SELECT ${empty} WHERE false`);
-    return { renames };
+    return { renames, locations };
   }
 
   const conditions = needRowIdentity ? await loadDeletes(session, io, prefix, withDeletes, columns, local) : [];
@@ -81,7 +84,7 @@ export async function createScanView(
   await session.run(
     `CREATE OR REPLACE TEMP VIEW ${quoteIdentifier(viewName)} AS SELECT ${select} FROM (${body}) AS d${conditions.length ? ` WHERE ${conditions.join(" AND ")}` : ""}`,
   );
-  return { renames };
+  return { renames, locations };
 }
 
 /** Fetches every data and delete file to a local path (a no-op for local files). */

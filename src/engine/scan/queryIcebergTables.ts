@@ -1,6 +1,8 @@
+import { malformed, type FloeError } from "../../core/errors/FloeError.js";
 import type { FileIO } from "../../io/FileIO.js";
 import { and, predicate, type UnboundExpression } from "../../table/expr/index.js";
 import { planScan, selectSnapshot, type ScanPlan, type SnapshotSelector } from "../../table/scan/TableScan.js";
+import { scanSchema } from "../../table/scan/scanSchema.js";
 import { readTableMetadata } from "../../table/spec/metadataFile.js";
 import type { Schema } from "../../table/spec/schema.js";
 import type { TableMetadata } from "../../table/spec/tableMetadata.js";
@@ -30,6 +32,8 @@ export interface PreparedTable {
   plan: ScanPlan;
   /** Column name → internal view name, for columns whose names differ from another's by case alone. */
   renames: Map<string, string>;
+  /** Local path DuckDB reads → the file's location in the table. */
+  locations: Map<string, string>;
 }
 
 /**
@@ -45,12 +49,12 @@ export async function prepareIcebergTables(
   for (const source of sources) {
     const metadata = await readTableMetadata(options.io, source.metadataLocation);
     const snapshot = selectSnapshot(metadata, source);
-    const schema = snapshot && (source.snapshotId !== undefined || source.asOfTimestampMs !== undefined) ? metadata.schemaForSnapshot(snapshot) : metadata.currentSchema();
+    const schema = scanSchema(metadata, snapshot, source);
     const filters = await extractColumnFilters(options.session, sql, source.name);
     const filter = await filterExpression(options.session, filters, schema);
     const plan = await planScan(metadata, options.io, { ...source, filter });
     const view = await createScanView(options.session, options.io, plan, source.name, { nameMapping: metadata.nameMapping() });
-    prepared.set(source.name, { metadata, plan, renames: view.renames });
+    prepared.set(source.name, { metadata, plan, renames: view.renames, locations: view.locations });
   }
   return prepared;
 }
@@ -60,7 +64,12 @@ export async function queryIcebergTables(sources: readonly IcebergTableSource[],
   const query = rewriteHexLiterals(sql);
   const prepared = await prepareIcebergTables(sources, query, options);
   const renames = new Map([...prepared.values()].flatMap((p) => [...p.renames]));
-  const result = await options.session.query(await rewriteColumnReferences(options.session, query, renames));
+  let result: QueryResult;
+  try {
+    result = await options.session.query(await rewriteColumnReferences(options.session, query, renames));
+  } catch (error) {
+    throw dataFileError(error, prepared) ?? error;
+  }
   if (renames.size === 0) return result;
   const original = new Map([...renames].map(([name, internal]) => [internal, name]));
   return { ...result, columns: result.columns.map((c) => original.get(c) ?? c) };
@@ -152,4 +161,21 @@ async function constantAs(session: DuckDBSession, constant: string, type: Primit
     default:
       return row[0];
   }
+}
+
+/**
+ * A DuckDB error about one of the tables' files (not Parquet, truncated, unreadable) as a
+ * `malformed` error naming the file's location in the table rather than the local copy
+ * DuckDB read; undefined for any other error.
+ */
+function dataFileError(error: unknown, prepared: ReadonlyMap<string, PreparedTable>): FloeError | undefined {
+  const message = (error as Error)?.message ?? "";
+  for (const table of prepared.values()) {
+    for (const [localPath, location] of table.locations) {
+      if (!message.includes(localPath)) continue;
+      const detail = message.split("\n")[0].replaceAll(localPath, location);
+      return malformed(`data file ${location} cannot be read: ${detail}`, { file: location }, error);
+    }
+  }
+  return undefined;
 }

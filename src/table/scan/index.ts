@@ -1,2 +1,3 @@
 export * from "./TableScan.js";
 export * from "./DeleteFileIndex.js";
+export * from "./scanSchema.js";
