@@ -1,0 +1,1 @@
+export { FileSystemTableCommitter, VERSION_HINT_FILE, type FileSystemTableCommitterOptions } from "./FileSystemTableCommitter.js";

@@ -1,0 +1,464 @@
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FileSystemTableCommitter } from "../../catalog/filesystem/FileSystemTableCommitter.js";
+import { isFloeError } from "../../core/errors/FloeError.js";
+import type { FileIO } from "../../io/FileIO.js";
+import { LocalFileIO } from "../../io/LocalFileIO.js";
+import { MemoryFileIO } from "../../io/MemoryFileIO.js";
+import { and, predicate, type UnboundExpression } from "../../table/expr/index.js";
+import type { DataFile } from "../../table/manifest/dataFile.js";
+import { readManifestEntries } from "../../table/manifest/manifest.js";
+import { readManifestList } from "../../table/manifest/manifestList.js";
+import { planScan } from "../../table/scan/TableScan.js";
+import { PartitionSpec } from "../../table/spec/partitionSpec.js";
+import { Schema } from "../../table/spec/schema.js";
+import type { IcebergType, NestedField, PrimitiveType } from "../../table/spec/types.js";
+import { hexToBytes, parseDecimalText } from "../../table/spec/valueCodecs.js";
+import { deserializeValue } from "../../table/stats/singleValue.js";
+import type { CommittedTable } from "../../table/transaction/TableCommitter.js";
+import { Transaction } from "../../table/transaction/Transaction.js";
+import { parseTransform } from "../../table/transform/parseTransform.js";
+import { DuckDBSession } from "../duckdb/DuckDBSession.js";
+import { quoteString } from "../duckdb/duckdbTypes.js";
+import { queryIcebergTables } from "../scan/queryIcebergTables.js";
+import { writeDataFiles } from "./DataFileWriter.js";
+
+const field = (id: number, name: string, type: IcebergType, required = false): NestedField => ({ id, name, type, required });
+
+let session: DuckDBSession;
+let dir: string;
+const io = new LocalFileIO();
+
+beforeAll(async () => {
+  session = await DuckDBSession.open();
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), "floe-write-"));
+});
+afterAll(async () => {
+  session.close();
+  await fs.rm(dir, { recursive: true, force: true });
+});
+
+interface Table {
+  location: string;
+  committer: FileSystemTableCommitter;
+  io: FileIO;
+}
+
+async function createTable(name: string, schema: Schema, spec?: PartitionSpec, properties: Record<string, string> = {}, fileIO: FileIO = io): Promise<Table> {
+  const location = fileIO === io ? path.join(dir, name) : `memory://warehouse/${name}`;
+  const committer = new FileSystemTableCommitter(location, fileIO);
+  await new Transaction({ io: fileIO }).createTable({ schema, spec, location, properties }).commit(committer);
+  return { location, committer, io: fileIO };
+}
+
+async function write(table: Table, sql: string): Promise<DataFile[]> {
+  const current = (await table.committer.load())!;
+  const m = current.metadata;
+  return writeDataFiles(session, { sql, schema: m.currentSchema(), spec: m.defaultSpec(), location: m.location, io: table.io, properties: m.properties });
+}
+
+async function append(table: Table, sql: string): Promise<{ committed: CommittedTable; files: DataFile[] }> {
+  const files = await write(table, sql);
+  const committed = await new Transaction({ io: table.io }).fastAppend(files).commit(table.committer);
+  return { committed, files };
+}
+
+async function read(table: Table, sql: string, selector: { snapshotId?: bigint } = {}): Promise<unknown[][]> {
+  const current = (await table.committer.load())!;
+  const result = await queryIcebergTables([{ name: "t", metadataLocation: current.metadataLocation, ...selector }], sql, { io: table.io, session });
+  return result.rows;
+}
+
+async function rows(sql: string): Promise<unknown[][]> {
+  return (await session.query(sql)).rows;
+}
+
+async function filesUnder(root: string): Promise<string[]> {
+  const out: string[] = [];
+  for await (const file of io.list(root)) out.push(file);
+  return out;
+}
+
+describe("writeDataFiles + FastAppend on a local table", () => {
+  // ids as a new table numbers them: top-level columns first, then the fields nested in them
+  const schema = new Schema([
+    field(1, "id", { type: "long" }, true),
+    field(2, "name", { type: "string" }),
+    field(3, "amount", { type: "decimal", precision: 12, scale: 2 }),
+    field(4, "at", { type: "timestamptz" }),
+    field(5, "point", { type: "struct", fields: [field(8, "x", { type: "double" }, true), field(9, "y", { type: "double" })] }),
+    field(6, "tags", { type: "list", elementId: 10, elementRequired: false, element: { type: "string" } }),
+    field(7, "attrs", { type: "map", keyId: 11, key: { type: "string" }, valueId: 12, valueRequired: false, value: { type: "int" } }),
+  ]);
+  const batch = (from: number, to: number) => `
+    SELECT i AS id, CASE WHEN i % 5 = 0 THEN NULL ELSE 'name-' || i END AS name, (i * 1.25)::DECIMAL(12, 2) AS amount,
+           TIMESTAMPTZ '2024-03-01 00:00:00+00' + to_minutes(i) AS "at",
+           CASE WHEN i % 7 = 0 THEN NULL ELSE {'x': i / 4, 'y': CASE WHEN i % 2 = 0 THEN NULL ELSE -i END} END AS point,
+           CASE WHEN i % 3 = 0 THEN NULL ELSE ['t' || (i % 4), NULL] END AS tags,
+           MAP {'k': i::INTEGER} AS attrs
+    FROM range(${from}, ${to}) t(i)`;
+  const columns = 'id, name, amount, "at", point, tags, attrs';
+  const all = `SELECT ${columns} FROM t ORDER BY id`;
+
+  it("creates, appends three times, reads back exact rows, and travels to each snapshot", async () => {
+    const table = await createTable("plain", schema);
+    const snapshots: bigint[] = [];
+    for (const [from, to] of [
+      [0, 100],
+      [100, 150],
+      [150, 400],
+    ]) {
+      const { committed, files } = await append(table, batch(from, to));
+      expect(files).toHaveLength(1);
+      expect(files[0].filePath).toMatch(new RegExp(`^${table.location}/data/00000-[0-9a-f-]{36}\\.parquet$`));
+      expect(files[0].recordCount).toBe(BigInt(to - from));
+      snapshots.push(committed.metadata.currentSnapshotId!);
+    }
+    const expected = await rows(`SELECT ${columns} FROM (${batch(0, 400)}) ORDER BY id`);
+    expect(await read(table, all)).toEqual(expected);
+    for (const [i, count] of [100, 150, 400].entries()) {
+      expect(await read(table, "SELECT count(*), max(id) FROM t", { snapshotId: snapshots[i] })).toEqual([[count, count - 1]]);
+    }
+    const metadata = (await table.committer.load())!;
+    expect(metadata.metadataLocation).toBe(`${table.location}/metadata/v4.metadata.json`);
+    expect(metadata.metadata.currentSnapshot()!.summary).toMatchObject({ "total-records": "400", "total-data-files": "3", "added-records": "250" });
+    // no staging directory is left behind
+    expect((await fs.readdir(path.join(table.location, "data"))).filter((n) => n.startsWith("."))).toEqual([]);
+  });
+
+  it("writes every column with its field id, nested ones included", async () => {
+    const table = await createTable("ids", schema);
+    const [file] = await write(table, batch(0, 10));
+    const ids = await rows(`SELECT name, field_id FROM parquet_schema(${quoteString(file.filePath)}) WHERE field_id IS NOT NULL ORDER BY field_id`);
+    expect(ids).toEqual([
+      ["id", 1],
+      ["name", 2],
+      ["amount", 3],
+      ["at", 4],
+      ["point", 5],
+      ["tags", 6],
+      ["attrs", 7],
+      ["x", 8],
+      ["y", 9],
+      ["element", 10],
+      ["key", 11],
+      ["value", 12],
+    ]);
+    const codecs = await rows(`SELECT DISTINCT compression FROM parquet_metadata(${quoteString(file.filePath)})`);
+    expect(codecs).toEqual([["ZSTD"]]);
+  });
+
+  it("records counts, sizes and bounds that match the data", async () => {
+    const table = await createTable("metrics", schema);
+    const [file] = await write(table, batch(0, 50));
+    const decode = (id: number, type: PrimitiveType, bounds: Map<number, Uint8Array> | undefined) => {
+      const bytes = bounds?.get(id);
+      return bytes === undefined ? undefined : deserializeValue(type, bytes);
+    };
+    const [stats] = await rows(`
+      SELECT min(id), max(id), count(name), min(name), max(name), min(amount)::VARCHAR, max(amount)::VARCHAR,
+             epoch_us(min("at")), epoch_us(max("at")), count(point.x), min(point.x), max(point.x), count(point.y)
+      FROM (${batch(0, 50)})`);
+    expect(file.valueCounts?.get(1)).toBe(50n);
+    expect(file.nullValueCounts?.get(1)).toBe(0n);
+    expect(file.nullValueCounts?.get(2)).toBe(BigInt(50 - (stats[2] as number)));
+    expect(decode(1, { type: "long" }, file.lowerBounds)).toBe(BigInt(stats[0] as number));
+    expect(decode(1, { type: "long" }, file.upperBounds)).toBe(BigInt(stats[1] as number));
+    expect(decode(2, { type: "string" }, file.lowerBounds)).toBe(stats[3]);
+    expect(decode(2, { type: "string" }, file.upperBounds)).toBe(stats[4]);
+    expect(decode(3, { type: "decimal", precision: 12, scale: 2 }, file.lowerBounds)).toBe(parseDecimalText(stats[5] as string, 2));
+    expect(decode(3, { type: "decimal", precision: 12, scale: 2 }, file.upperBounds)).toBe(parseDecimalText(stats[6] as string, 2));
+    expect(decode(4, { type: "timestamptz" }, file.lowerBounds)).toBe(BigInt(stats[7] as number));
+    expect(decode(4, { type: "timestamptz" }, file.upperBounds)).toBe(BigInt(stats[8] as number));
+    expect(file.nullValueCounts?.get(8)).toBe(BigInt(50 - (stats[9] as number)));
+    expect(decode(8, { type: "double" }, file.lowerBounds)).toBe(stats[10]);
+    expect(decode(8, { type: "double" }, file.upperBounds)).toBe(stats[11]);
+    expect(file.nullValueCounts?.get(9)).toBe(BigInt(50 - (stats[12] as number)));
+    expect(file.nanValueCounts?.get(8)).toBe(0n);
+    // list elements and map entries: counts, no bounds
+    // (as in Parquet footers, which Iceberg's Java writer reports too, a null list counts as one null value of its element)
+    const [[elements, nonNull, nullLists]] = await rows(
+      `SELECT sum(len(tags)), sum(len(list_filter(tags, e -> e IS NOT NULL))), count(*) FILTER (WHERE tags IS NULL) FROM (${batch(0, 50)})`,
+    );
+    expect(file.valueCounts?.get(10)).toBe(BigInt((elements as number) + (nullLists as number)));
+    expect(file.nullValueCounts?.get(10)).toBe(BigInt((elements as number) - (nonNull as number) + (nullLists as number)));
+    expect(file.lowerBounds?.has(10)).toBe(false);
+    expect(file.valueCounts?.get(11)).toBe(50n);
+    for (const id of [1, 2, 3, 4, 8, 9, 10, 11, 12]) expect(file.columnSizes?.get(id)).toBeGreaterThan(0n);
+    expect(file.fileSizeInBytes).toBe(BigInt((await fs.stat(file.filePath)).size));
+    expect(file.splitOffsets).toEqual([4n]);
+  });
+
+  it("counts NaNs, keeps them out of bounds, and honours metrics modes", async () => {
+    const modes = new Schema([
+      field(1, "d", { type: "double" }),
+      field(2, "f", { type: "float" }),
+      field(3, "s", { type: "string" }),
+      field(4, "b", { type: "binary" }),
+      field(5, "n", { type: "int" }),
+      field(6, "c", { type: "int" }),
+      field(7, "full", { type: "string" }),
+    ]);
+    const table = await createTable("modes", modes, undefined, {
+      "write.metadata.metrics.default": "truncate(4)",
+      "write.metadata.metrics.column.n": "none",
+      "write.metadata.metrics.column.c": "counts",
+      "write.metadata.metrics.column.full": "full",
+    });
+    const [file] = await write(
+      table,
+      `SELECT * FROM (VALUES
+         ('nan'::DOUBLE, 'nan'::FLOAT, 'abcdefg', from_hex('0102030405'), 1, 1, 'abcdefg'),
+         (2.5, 1.5, 'abcd', from_hex('01020304FF'), 2, 2, 'b'),
+         ('nan'::DOUBLE, -1.5, 'ab' || chr(1114111) || chr(1114111) || 'zz', from_hex('01FFFFFFFF'), 3, 3, 'a'),
+         (-1.0, NULL, NULL, NULL, NULL, NULL, NULL)
+       ) v(d, f, s, b, n, c, "full")`,
+    );
+    expect(file.nanValueCounts?.get(1)).toBe(2n);
+    expect(file.nanValueCounts?.get(2)).toBe(1n);
+    expect(deserializeValue({ type: "double" }, file.lowerBounds!.get(1)!)).toBe(-1);
+    expect(deserializeValue({ type: "double" }, file.upperBounds!.get(1)!)).toBe(2.5);
+    expect(deserializeValue({ type: "float" }, file.upperBounds!.get(2)!)).toBe(1.5);
+    // truncate(4): lower bounds are prefixes; upper bounds are prefixes with the last code point (byte) that can be incremented incremented
+    expect(deserializeValue({ type: "string" }, file.lowerBounds!.get(3)!)).toBe("abcd");
+    expect(deserializeValue({ type: "string" }, file.upperBounds!.get(3)!)).toBe("ac");
+    expect(Buffer.from(file.lowerBounds!.get(4)!).toString("hex")).toBe("01020304");
+    expect(Buffer.from(file.upperBounds!.get(4)!).toString("hex")).toBe("02");
+    // none: nothing at all; counts: no bounds
+    for (const map of [file.columnSizes, file.valueCounts, file.nullValueCounts, file.lowerBounds, file.upperBounds]) expect(map?.has(5)).toBe(false);
+    expect(file.valueCounts?.get(6)).toBe(4n);
+    expect(file.nullValueCounts?.get(6)).toBe(1n);
+    expect(file.lowerBounds?.has(6)).toBe(false);
+    // full: untruncated
+    expect(deserializeValue({ type: "string" }, file.upperBounds!.get(7)!)).toBe("b");
+    expect(deserializeValue({ type: "string" }, file.lowerBounds!.get(7)!)).toBe("a");
+  });
+
+  it("drops a string upper bound that cannot be incremented", async () => {
+    const table = await createTable("maxchar", new Schema([field(1, "s", { type: "string" })]), undefined, { "write.metadata.metrics.default": "truncate(2)" });
+    const [file] = await write(table, `SELECT chr(1114111) || chr(1114111) || 'z' AS s UNION ALL SELECT 'a'`);
+    expect(deserializeValue({ type: "string" }, file.lowerBounds!.get(1)!)).toBe("a");
+    expect(file.upperBounds?.has(1)).toBe(false);
+  });
+
+  it("rolls files at write.target-file-size-bytes", async () => {
+    const table = await createTable("rolling", schema, undefined, { "write.target-file-size-bytes": "20000" });
+    const current = (await table.committer.load())!;
+    const files = await writeDataFiles(session, {
+      sql: batch(0, 20000),
+      schema,
+      spec: current.metadata.defaultSpec(),
+      location: table.location,
+      io,
+      properties: current.metadata.properties,
+      rowGroupSize: 2048,
+    });
+    expect(files.length).toBeGreaterThan(3);
+    expect(files.reduce((n, f) => n + f.recordCount, 0n)).toBe(20000n);
+    await new Transaction({ io }).fastAppend(files).commit(table.committer);
+    expect(await read(table, "SELECT count(*), count(DISTINCT id), sum(id) FROM t")).toEqual([[20000, 20000, (20000 * 19999) / 2]]);
+  });
+
+  it("refuses bad rows with an error naming the column, and commits and leaves nothing", async () => {
+    const table = await createTable("bad", schema);
+    await append(table, batch(0, 10));
+    const before = await filesUnder(table.location);
+    const cases: [string, RegExp][] = [
+      [`SELECT NULL::BIGINT AS id, 'x' AS name`, /column id is required but 1 row has a null value in it/],
+      [`SELECT 'abc' AS id`, /column id: the value "abc" \(VARCHAR\) does not convert to long/],
+      [`SELECT 1 AS id, {'x': NULL, 'y': 1.0} AS point`, /column point\.x is required but a row has a null value in it/],
+      [`SELECT 1 AS id, 'x' AS nickname`, /the query has column nickname that the table does not/],
+      [`SELECT 'x' AS name`, /the query has no column id, which the table requires/],
+      [`SELECT 1 AS id, 12345678901234.5 AS amount`, /column amount: the value "12345678901234\.5" .* does not convert to decimal\(12,2\)/],
+    ];
+    for (const [sql, message] of cases) {
+      const error = await write(table, sql).catch((e: unknown) => e);
+      expect(isFloeError(error, "invalid-input"), String(error)).toBe(true);
+      expect((error as Error).message).toMatch(message);
+    }
+    expect(await filesUnder(table.location)).toEqual(before);
+    expect(await read(table, "SELECT count(*) FROM t")).toEqual([[10]]);
+  });
+
+  it("writes nothing for no rows", async () => {
+    const table = await createTable("empty", schema);
+    expect(await write(table, `${batch(0, 10)} WHERE false`)).toEqual([]);
+    const partitioned = await createTable("empty-p", schema, new PartitionSpec(0, [{ sourceId: 1, fieldId: 1000, name: "id_bucket", transform: "bucket[2]" }]));
+    expect(await write(partitioned, `${batch(0, 10)} WHERE false`)).toEqual([]);
+    expect(await filesUnder(path.join(dir, "empty", "data"))).toEqual([]);
+  });
+
+  it("fills optional columns the query leaves out with null", async () => {
+    const table = await createTable("partial", schema);
+    await append(table, "SELECT 7 AS id, 'seven' AS name");
+    expect(await read(table, "SELECT id, name, amount, point, tags FROM t")).toEqual([[7, "seven", null, null, null]]);
+  });
+
+  it("uploads the files of a table in another store through its FileIO", async () => {
+    const memory = new MemoryFileIO();
+    const table = await createTable("remote", schema, new PartitionSpec(0, [{ sourceId: 1, fieldId: 1000, name: "id_bucket", transform: "bucket[3]" }]), {}, memory);
+    const { files } = await append(table, batch(0, 60));
+    expect(files).toHaveLength(3);
+    for (const file of files) {
+      expect(file.filePath).toMatch(/^memory:\/\/warehouse\/remote\/data\/id_bucket=\d\/00\d{3}-[0-9a-f-]{36}\.parquet$/);
+      expect(file.fileSizeInBytes).toBe(BigInt((await memory.stat(file.filePath)).size));
+    }
+    const expected = await rows(`SELECT ${columns} FROM (${batch(0, 60)}) ORDER BY id`);
+    expect(await read(table, all)).toEqual(expected);
+  });
+});
+
+describe("partitioned writes", () => {
+  const schema = new Schema([
+    field(1, "id", { type: "long" }, true),
+    field(2, "s", { type: "string" }),
+    field(3, "ts", { type: "timestamp" }),
+    field(4, "tstz", { type: "timestamptz" }),
+    field(5, "d", { type: "date" }),
+    field(6, "dec", { type: "decimal", precision: 10, scale: 2 }),
+    field(7, "b", { type: "binary" }),
+    field(8, "n", { type: "int" }),
+  ]);
+  const spec = new PartitionSpec(0, [
+    { sourceId: 2, fieldId: 1000, name: "s", transform: "identity" },
+    { sourceId: 1, fieldId: 1001, name: "id_bucket", transform: "bucket[4]" },
+    { sourceId: 2, fieldId: 1002, name: "s_trunc", transform: "truncate[2]" },
+    { sourceId: 8, fieldId: 1003, name: "n_trunc", transform: "truncate[10]" },
+    { sourceId: 6, fieldId: 1004, name: "dec_trunc", transform: "truncate[50]" },
+    { sourceId: 7, fieldId: 1005, name: "b_trunc", transform: "truncate[1]" },
+    { sourceId: 3, fieldId: 1006, name: "ts_year", transform: "year" },
+    { sourceId: 4, fieldId: 1007, name: "tstz_month", transform: "month" },
+    { sourceId: 5, fieldId: 1008, name: "d_day", transform: "day" },
+    { sourceId: 3, fieldId: 1009, name: "ts_hour", transform: "hour" },
+    { sourceId: 8, fieldId: 1010, name: "n_void", transform: "void" },
+  ]);
+  const source = `
+    SELECT i AS id,
+      CASE WHEN i % 7 = 0 THEN NULL ELSE ['a', 'ab', 'abc', 'é😀x', 'null', 'a/b=c'][1 + i % 6] END AS s,
+      CASE WHEN i % 9 = 0 THEN NULL ELSE TIMESTAMP '1969-12-31 22:00:00' + to_minutes(i * 37) END AS ts,
+      CASE WHEN i % 11 = 0 THEN NULL ELSE TIMESTAMPTZ '1969-11-30 23:00:00+00' + to_hours(i * 5) END AS tstz,
+      CASE WHEN i % 13 = 0 THEN NULL ELSE DATE '1969-12-30' + (i % 4)::INTEGER END AS d,
+      CASE WHEN i % 5 = 0 THEN NULL ELSE ((i - 20) * 0.37)::DECIMAL(10, 2) END AS dec,
+      CASE WHEN i % 6 = 0 THEN NULL ELSE from_hex(['00', '0102', 'FF', ''][1 + i % 4]) END AS b,
+      CASE WHEN i % 8 = 0 THEN NULL ELSE (i - 20)::INTEGER END AS n
+    FROM range(40) t(i)`;
+
+  let table: Table;
+  let files: DataFile[];
+  beforeAll(async () => {
+    table = await createTable("partitioned", schema, spec);
+    ({ files } = await append(table, source));
+  });
+
+  it("reads back exactly the rows written", async () => {
+    const all = "SELECT id, s, ts, tstz, d, dec, b, n FROM t ORDER BY id";
+    expect(await read(table, all)).toEqual(await rows(`SELECT * FROM (${source}) ORDER BY id`));
+  });
+
+  it("gives each file the partition tuple of every row in it, as table/transform computes it", async () => {
+    expect(files.length).toBeGreaterThan(10);
+    const types = new Map(schema.fields.map((f) => [f.id, f.type as PrimitiveType]));
+    for (const file of files) {
+      const fileRows = await rows(
+        `SELECT id::VARCHAR, s, epoch_us(ts)::VARCHAR, epoch_us(tstz)::VARCHAR, (d - DATE '1970-01-01')::INTEGER, dec::VARCHAR, hex(b), n FROM read_parquet(${quoteString(file.filePath)}, hive_partitioning = false)`,
+      );
+      expect(fileRows.length).toBe(Number(file.recordCount));
+      for (const row of fileRows) {
+        const value = (id: number): unknown => {
+          const raw = row[id - 1];
+          if (raw === null) return null;
+          switch (id) {
+            case 1:
+            case 3:
+            case 4:
+              return BigInt(raw as string);
+            case 6:
+              return parseDecimalText(raw as string, 2);
+            case 7:
+              return hexToBytes(raw as string);
+            default:
+              return raw;
+          }
+        };
+        for (const f of spec.fields) {
+          const expected = parseTransform(f.transform).bind(types.get(f.sourceId)!)(value(f.sourceId));
+          expect({ file: file.filePath, field: f.name, value: file.partition[f.fieldId] }).toEqual({ file: file.filePath, field: f.name, value: expected });
+        }
+      }
+    }
+    // and the manifests hold those tuples
+    const current = (await table.committer.load())!;
+    const [manifest] = await readManifestList(io, current.metadata.currentSnapshot()!.manifestList!);
+    const entries = await readManifestEntries(io, manifest, { specs: current.metadata.specsById(), schema: current.metadata.currentSchema() });
+    const byPath = new Map(files.map((f) => [f.filePath, f.partition]));
+    expect(entries).toHaveLength(files.length);
+    for (const entry of entries) expect(entry.dataFile.partition).toEqual(byPath.get(entry.dataFile.filePath));
+  });
+
+  it("lays files out in Hive-style partition directories", () => {
+    const nulls = files.find((f) => f.partition[1000] === null && f.partition[1006] === null);
+    expect(nulls?.filePath).toMatch(/\/data\/s=null\/id_bucket=\d\/s_trunc=null\/.*\/ts_year=null\/.*\/n_void=null\/\d{5}-[0-9a-f-]{36}\.parquet$/);
+    const special = files.find((f) => f.partition[1000] === "a/b=c");
+    expect(special?.filePath).toContain("/data/s=a%2Fb%3Dc/");
+    const emoji = files.find((f) => f.partition[1000] === "é😀x");
+    expect(emoji?.filePath).toContain("/s=%C3%A9%F0%9F%98%80x/");
+    expect(emoji?.filePath).toContain("/s_trunc=%C3%A9%F0%9F%98%80/");
+  });
+
+  it("prunes files by partition values", async () => {
+    const current = (await table.committer.load())!;
+    const check = async (filter: UnboundExpression, expectedRows: number) => {
+      const plan = await planScan(current.metadata, io, { filter });
+      expect(plan.metrics.dataFilesSkipped).toBeGreaterThan(0);
+      expect(plan.metrics.dataFiles).toBe(files.length);
+      const kept = plan.tasks.reduce((n, t) => n + Number(t.dataFile.recordCount), 0);
+      expect(kept).toBeGreaterThanOrEqual(expectedRows);
+      expect(kept).toBeLessThan(40);
+    };
+    const [[dayRows]] = await rows(`SELECT count(*) FROM (${source}) WHERE d = DATE '1970-01-01'`);
+    await check(predicate("eq", "d", "1970-01-01"), dayRows as number);
+    const [[idRows]] = await rows(`SELECT count(*) FROM (${source}) WHERE id = 17`);
+    await check(predicate("eq", "id", 17n), idRows as number);
+    const [[sRows]] = await rows(`SELECT count(*) FROM (${source}) WHERE s = 'abc'`);
+    await check(predicate("eq", "s", "abc"), sRows as number);
+    const [[tsRows]] = await rows(`SELECT count(*) FROM (${source}) WHERE ts < TIMESTAMP '1970-01-01 00:00:00'`);
+    await check(predicate("lt", "ts", "1970-01-01T00:00:00"), tsRows as number);
+    await check(and(predicate("isNull", "s"), predicate("isNull", "ts")), 1);
+    // and the query through the scan view sees the same rows as the source
+    expect(await read(table, "SELECT count(*) FROM t WHERE d = DATE '1970-01-01'")).toEqual([[dayRows]]);
+  });
+
+  it("splits a partition larger than the target file size", async () => {
+    const big = await createTable("split", schema, new PartitionSpec(0, [{ sourceId: 8, fieldId: 1000, name: "n_trunc", transform: "truncate[1000000]" }]), {
+      "write.target-file-size-bytes": "30000",
+    });
+    const current = (await big.committer.load())!;
+    const written = await writeDataFiles(session, {
+      sql: `SELECT i AS id, 'row ' || i AS s, (i % 2)::INTEGER AS n FROM range(40000) t(i)`,
+      schema,
+      spec: current.metadata.defaultSpec(),
+      location: big.location,
+      io,
+      properties: current.metadata.properties,
+      rowGroupSize: 2048,
+    });
+    expect(written.length).toBeGreaterThan(2);
+    expect(new Set(written.map((f) => f.partition[1000]))).toEqual(new Set([0]));
+    for (const f of written) expect(path.dirname(f.filePath)).toBe(`${big.location}/data/n_trunc=0`);
+    await new Transaction({ io }).fastAppend(written).commit(big.committer);
+    expect(await read(big, "SELECT count(*), count(DISTINCT id) FROM t")).toEqual([[40000, 40000]]);
+  });
+
+  it("two appends from the same base both survive when the second has to retry", async () => {
+    const t = await createTable("concurrent", schema, spec, { "commit.retry.min-wait-ms": "1" });
+    const base = (await t.committer.load())!;
+    const first = await write(t, `SELECT * FROM (${source}) WHERE id < 20`);
+    const second = await write(t, `SELECT * FROM (${source}) WHERE id >= 20`);
+    await new Transaction({ io, base }).fastAppend(first).commit(t.committer);
+    const result = await new Transaction({ io, base }).fastAppend(second).commit(new FileSystemTableCommitter(t.location, io));
+    expect(result.metadataLocation).toBe(`${t.location}/metadata/v3.metadata.json`);
+    expect(await read(t, "SELECT count(*), sum(id) FROM t")).toEqual([[40, 780]]);
+  });
+});

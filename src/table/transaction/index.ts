@@ -1,0 +1,13 @@
+export * from "./updates.js";
+export { checkRequirements, violation } from "./requirements.js";
+export { applyUpdates, type ApplyUpdatesOptions } from "./applyUpdates.js";
+export type { CommitRequest, CommittedTable, TableCommitter } from "./TableCommitter.js";
+export type { ActionContext, TransactionAction } from "./TransactionAction.js";
+export { Transaction, type PreparedCommit, type TransactionOptions } from "./Transaction.js";
+export { NewTableAction, newTable, assignFreshIds, freshSpec, freshSortOrder, FORMAT_VERSION_PROPERTY, type NewTableOptions } from "./NewTableAction.js";
+export { FastAppendAction, type FastAppendOptions } from "./FastAppendAction.js";
+export { SetPropertiesAction } from "./SetPropertiesAction.js";
+export { RemovePropertiesAction } from "./RemovePropertiesAction.js";
+export { addedFilesSummary, partitionKey, SUMMARY } from "./snapshotSummary.js";
+export { newSnapshotId } from "./snapshotId.js";
+export * from "./tableProperties.js";
