@@ -18,6 +18,7 @@ import type { PartitionSpec } from "../spec/partitionSpec.js";
 import type { Schema } from "../spec/schema.js";
 import type { Snapshot } from "../spec/snapshot.js";
 import type { TableMetadata } from "../spec/tableMetadata.js";
+import { scanSchema } from "./scanSchema.js";
 import { DeleteFileIndex, type IndexedDeleteFile } from "./DeleteFileIndex.js";
 
 /** Which snapshot to read; at most one of these may be set. Default: the current snapshot. */
@@ -96,7 +97,7 @@ export function selectSnapshot(metadata: TableMetadata, selector: SnapshotSelect
 export async function planScan(metadata: TableMetadata, io: FileIO, options: ScanOptions = {}): Promise<ScanPlan> {
   const snapshot = selectSnapshot(metadata, options);
   // Reading a snapshot by id or time reads it with its own schema; a branch head or the current snapshot with the table's.
-  const schema = snapshot && (options.snapshotId !== undefined || options.asOfTimestampMs !== undefined) ? metadata.schemaForSnapshot(snapshot) : metadata.currentSchema();
+  const schema = scanSchema(metadata, snapshot, options);
   const metrics: ScanMetrics = { manifests: 0, manifestsSkipped: 0, dataFiles: 0, dataFilesSkipped: 0, deleteFiles: 0 };
   if (!snapshot) return { schema, tasks: [], metrics };
 
