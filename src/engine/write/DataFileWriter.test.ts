@@ -236,6 +236,56 @@ describe("writeDataFiles + FastAppend on a local table", () => {
     expect(deserializeValue({ type: "string" }, file.lowerBounds!.get(7)!)).toBe("a");
   });
 
+  it("records bounds of every primitive type as the values floe reads", async () => {
+    const types: [string, PrimitiveType, string, string][] = [
+      ["b", { type: "boolean" }, "false", "true"],
+      ["i", { type: "int" }, "-2147483648", "2147483647"],
+      ["l", { type: "long" }, "-9223372036854775808", "9223372036854775807"],
+      ["f", { type: "float" }, "-1.5", "3.25"],
+      ["d", { type: "double" }, "-1e300", "0.1"],
+      ["dec", { type: "decimal", precision: 38, scale: 10 }, "-12345678901234567890.0123456789", "0.0000000001"],
+      ["dt", { type: "date" }, "1969-12-31", "2262-01-01"],
+      ["tm", { type: "time" }, "00:00:00", "23:59:59.999999"],
+      ["ts", { type: "timestamp" }, "1900-01-01 00:00:00.000001", "2024-02-29 12:00:00"],
+      ["tstz", { type: "timestamptz" }, "1969-12-31 23:59:59.999999+00", "2024-02-29 12:00:00+00"],
+      ["tsn", { type: "timestamp_ns" }, "1969-12-31 23:59:59.999999999", "2024-02-29 12:00:00.000000001"],
+      ["s", { type: "string" }, "", "zz"],
+      ["u", { type: "uuid" }, "00000000-0000-0000-0000-000000000001", "f79c3e09-677c-4bbd-a479-3f349cb785e7"],
+      ["bin", { type: "binary" }, "\\x00", "\\xFF\\x01"],
+    ];
+    const all = new Schema(types.map(([name, type], i) => field(i + 1, name, type)));
+    const table = await createTable("bounds", all, undefined, { "write.metadata.metrics.default": "full" });
+    const duck = (type: PrimitiveType) => (type.type === "decimal" ? `DECIMAL(${type.precision}, ${type.scale})` : type.type === "timestamp_ns" ? "TIMESTAMP_NS" : type.type === "binary" ? "BLOB" : type.type.toUpperCase());
+    const select = (which: 2 | 3) => types.map((t) => `CAST(${quoteString(t[which])} AS ${duck(t[1])}) AS ${t[0]}`).join(", ");
+    const [file] = await write(table, `SELECT ${select(2)} UNION ALL SELECT ${select(3)}`);
+    // the same values, read back as floe's in-memory values through the table's scan
+    await new Transaction({ io }).fastAppend([file]).commit(table.committer);
+    for (const [i, [name, type]] of types.entries()) {
+      const id = i + 1;
+      const lower = deserializeValue(type, file.lowerBounds!.get(id)!);
+      const upper = deserializeValue(type, file.upperBounds!.get(id)!);
+      const inMemory = (await rows(`SELECT ${inMemorySql(name, type)} FROM (SELECT ${select(2)} UNION ALL SELECT ${select(3)}) ORDER BY 1`)).map((r) => parseInMemory(type, r[0]));
+      expect({ name, lower, upper }).toEqual({ name, lower: inMemory[0], upper: inMemory[1] });
+    }
+  });
+
+  it("counts NaNs inside structs, lists and maps", async () => {
+    const nested = new Schema([
+      field(1, "p", { type: "struct", fields: [field(4, "x", { type: "double" })] }),
+      field(2, "xs", { type: "list", elementId: 5, elementRequired: false, element: { type: "float" } }),
+      field(3, "m", { type: "map", keyId: 6, key: { type: "string" }, valueId: 7, valueRequired: false, value: { type: "double" } }),
+    ]);
+    const table = await createTable("nested-nan", nested);
+    const [file] = await write(
+      table,
+      `SELECT {'x': 'nan'::DOUBLE} AS p, ['nan'::FLOAT, 1, 'nan'::FLOAT] AS xs, MAP {'a': 'nan'::DOUBLE, 'b': 2} AS m
+       UNION ALL SELECT {'x': 1.0}, ['nan'::FLOAT], MAP {'c': 'nan'::DOUBLE}
+       UNION ALL SELECT NULL, NULL, NULL`,
+    );
+    expect(file.nanValueCounts).toEqual(new Map([[4, 1n], [5, 3n], [7, 2n]]));
+    expect(deserializeValue({ type: "double" }, file.lowerBounds!.get(4)!)).toBe(1);
+  });
+
   it("drops a string upper bound that cannot be incremented", async () => {
     const table = await createTable("maxchar", new Schema([field(1, "s", { type: "string" })]), undefined, { "write.metadata.metrics.default": "truncate(2)" });
     const [file] = await write(table, `SELECT chr(1114111) || chr(1114111) || 'z' AS s UNION ALL SELECT 'a'`);
@@ -257,8 +307,20 @@ describe("writeDataFiles + FastAppend on a local table", () => {
     });
     expect(files.length).toBeGreaterThan(3);
     expect(files.reduce((n, f) => n + f.recordCount, 0n)).toBe(20000n);
+    for (const f of files) expect(f.fileSizeInBytes).toBe(BigInt((await fs.stat(f.filePath)).size));
     await new Transaction({ io }).fastAppend(files).commit(table.committer);
     expect(await read(table, "SELECT count(*), count(DISTINCT id), sum(id) FROM t")).toEqual([[20000, 20000, (20000 * 19999) / 2]]);
+  });
+
+  it("gives large files the offsets of their row groups as split offsets", async () => {
+    const table = await createTable("splits", new Schema([field(1, "id", { type: "long" }), field(2, "s", { type: "string" })]));
+    const [file] = await write(table, "SELECT i AS id, md5(i::VARCHAR) || md5((i + 1)::VARCHAR) AS s FROM range(1500000) t(i)");
+    expect(file.fileSizeInBytes).toBeGreaterThan(16n * 1024n * 1024n);
+    const groups = await rows(
+      `SELECT row_group_id, min(coalesce(dictionary_page_offset, data_page_offset)) AS start FROM parquet_metadata(${quoteString(file.filePath)}) GROUP BY 1 ORDER BY 2`,
+    );
+    expect(groups.length).toBeGreaterThan(1);
+    expect(file.splitOffsets).toEqual(groups.map((g) => BigInt(g[1] as number)));
   });
 
   it("refuses bad rows with an error naming the column, and commits and leaves nothing", async () => {
@@ -365,6 +427,7 @@ describe("partitioned writes", () => {
         `SELECT id::VARCHAR, s, epoch_us(ts)::VARCHAR, epoch_us(tstz)::VARCHAR, (d - DATE '1970-01-01')::INTEGER, dec::VARCHAR, hex(b), n FROM read_parquet(${quoteString(file.filePath)}, hive_partitioning = false)`,
       );
       expect(fileRows.length).toBe(Number(file.recordCount));
+      expect(file.fileSizeInBytes).toBe(BigInt((await fs.stat(file.filePath)).size));
       for (const row of fileRows) {
         const value = (id: number): unknown => {
           const raw = row[id - 1];
@@ -462,3 +525,45 @@ describe("partitioned writes", () => {
     expect(await read(t, "SELECT count(*), sum(id) FROM t")).toEqual([[40, 780]]);
   });
 });
+
+/** SQL giving a column's value in a text form floe's own parsers read (see parseInMemory). */
+function inMemorySql(name: string, type: PrimitiveType): string {
+  switch (type.type) {
+    case "date":
+      return `(${name} - DATE '1970-01-01')::INTEGER`;
+    case "time":
+      return `datediff('microsecond', TIME '00:00:00', ${name})::VARCHAR`;
+    case "timestamp":
+    case "timestamptz":
+      return `epoch_us(${name})::VARCHAR`;
+    case "timestamp_ns":
+      return `epoch_ns(${name})::VARCHAR`;
+    case "long":
+    case "decimal":
+    case "uuid":
+      return `${name}::VARCHAR`;
+    case "binary":
+      return `hex(${name})`;
+    default:
+      return name;
+  }
+}
+
+function parseInMemory(type: PrimitiveType, value: unknown): unknown {
+  switch (type.type) {
+    case "time":
+    case "timestamp":
+    case "timestamptz":
+    case "timestamp_ns":
+    case "long":
+      return BigInt(value as string);
+    case "decimal":
+      return parseDecimalText(value as string, type.scale);
+    case "binary":
+      return hexToBytes(value as string);
+    case "float":
+      return Math.fround(value as number);
+    default:
+      return value;
+  }
+}

@@ -11,8 +11,10 @@
  * - bucket[N]: the `floe_bucket_*` functions (bucketFunctions.ts) on the value in its hash form;
  * - truncate[W]: `v - ((v % W) + W) % W` for int, long and decimal (W in units of the scale),
  *   `left(s, W)` for strings (DuckDB counts code points, as Iceberg does), the first W bytes of binary;
- * - year, month: calendar fields of the UTC date; day, hour: floor division of epoch
- *   microseconds (nanoseconds), so instants before 1970 fall in the unit that holds them;
+ * - year, month: calendar fields of the UTC date; day: the date part of a timestamp, floor
+ *   division of epoch microseconds (nanoseconds) for the others, and hour: floor division, so
+ *   instants before 1970 fall in the unit that holds them (DuckDB's `//` truncates, and a
+ *   cast of a timestamptz to a date would depend on the session's time zone);
  * - void: no column, always null.
  */
 import { unsupported } from "../../core/errors/FloeError.js";
@@ -192,6 +194,10 @@ function temporal(unit: "year" | "month" | "day" | "hour", type: PrimitiveType, 
       default:
         throw unsupported(`hour of a date column`);
     }
+  }
+  if (type.type === "timestamp" && unit === "day") {
+    // a timestamp's date part is the day that holds it, before 1970 too
+    return `CAST(CAST(${ref} AS DATE) - DATE '1970-01-01' AS INTEGER)`;
   }
   const { sql: epoch, nanos } = epochValue(type, ref);
   const perDay = nanos ? NANOS_PER_DAY : MICROS_PER_DAY;

@@ -250,6 +250,29 @@ describe("Transaction", () => {
     expect(same.metadataLocation).toBe(table.metadataLocation);
   });
 
+  it("appends to v1 and v3 tables as their format asks", async () => {
+    for (const formatVersion of [1, 3] as const) {
+      const io = new MemoryFileIO();
+      const committer = new MemoryCommitter();
+      await new Transaction({ io }).createTable({ schema, spec, location: LOCATION, formatVersion }).commit(committer);
+      await new Transaction({ io }).fastAppend([dataFile("a", 10, 1)]).commit(committer);
+      const { metadata } = await new Transaction({ io }).fastAppend([dataFile("b", 5, 2), dataFile("c", 1, 2)]).commit(committer);
+      const [second, first] = [metadata.currentSnapshot()!, metadata.snapshots[0]];
+      const list = await readManifestListFile(io, second.manifestList!);
+      expect(list.formatVersion).toBe(formatVersion);
+      if (formatVersion === 1) {
+        expect([first.sequenceNumber, second.sequenceNumber, metadata.lastSequenceNumber]).toEqual([0n, 0n, 0n]);
+      } else {
+        expect([first.sequenceNumber, second.sequenceNumber]).toEqual([1n, 2n]);
+        // row lineage: each snapshot takes the next row ids
+        expect([first.firstRowId, first.addedRows, second.firstRowId, second.addedRows]).toEqual([0n, 10n, 10n, 6n]);
+        expect(metadata.nextRowId).toBe(16n);
+        expect(list.manifests.map((m) => m.firstRowId)).toEqual([10n, 0n]);
+      }
+      expect(second.summary["total-records"]).toBe("16");
+    }
+  });
+
   it("refuses files of an unknown spec or with the wrong partition fields, writing nothing", async () => {
     const { io, committer, clock } = await setUp();
     const before = await listFiles(io, LOCATION);

@@ -11,3 +11,4 @@ export { RemovePropertiesAction } from "./RemovePropertiesAction.js";
 export { addedFilesSummary, partitionKey, SUMMARY } from "./snapshotSummary.js";
 export { newSnapshotId } from "./snapshotId.js";
 export * from "./tableProperties.js";
+export { tableUpdateToJson, parseTableUpdate, tableRequirementToJson, parseTableRequirement } from "./updatesJson.js";
