@@ -1,5 +1,6 @@
-import type { DataFile, PartitionData } from "../manifest/dataFile.js";
+import type { DataFile } from "../manifest/dataFile.js";
 import { DataFileContent } from "../manifest/dataFile.js";
+import { partitionKey } from "../manifest/partitionKey.js";
 import type { PartitionSpec } from "../spec/partitionSpec.js";
 
 /** A delete file with the data sequence number that decides which data files it applies to. */
@@ -33,10 +34,10 @@ export class DeleteFileIndex {
       if (d.file.content === DataFileContent.POSITION_DELETES) {
         if (d.file.referencedDataFile !== undefined) push(this.positionByDataFile, d.file.referencedDataFile, d);
         else if (global) this.globalPosition.push(d);
-        else push(this.positionByPartition, partitionKey(d.file.specId, d.file.partition, spec), d);
+        else push(this.positionByPartition, partitionKey(d.file.specId, d.file.partition), d);
       } else if (d.file.content === DataFileContent.EQUALITY_DELETES) {
         if (global) this.globalEquality.push(d);
-        else push(this.equalityByPartition, partitionKey(d.file.specId, d.file.partition, spec), d);
+        else push(this.equalityByPartition, partitionKey(d.file.specId, d.file.partition), d);
       }
     }
   }
@@ -54,7 +55,7 @@ export class DeleteFileIndex {
   /** The delete files that apply to `dataFile`, whose data sequence number is `sequenceNumber`. */
   forDataFile(dataFile: DataFile, sequenceNumber: bigint): DataFile[] {
     if (this.isEmpty) return [];
-    const key = partitionKey(dataFile.specId, dataFile.partition, this.specs.get(dataFile.specId));
+    const key = partitionKey(dataFile.specId, dataFile.partition);
     const out: DataFile[] = [];
     const position = (list: IndexedDeleteFile[] | undefined) => {
       for (const d of list ?? []) if (sequenceNumber <= d.sequenceNumber) out.push(d.file);
@@ -75,18 +76,4 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);
-}
-
-/** A string that is equal for equal (spec id, partition values) pairs. */
-export function partitionKey(specId: number, partition: PartitionData, spec: PartitionSpec | undefined): string {
-  const ids = spec ? spec.fields.map((f) => f.fieldId) : Object.keys(partition).map(Number).sort((a, b) => a - b);
-  return `${specId}|${ids.map((id) => valueKey(partition[id])).join("|")}`;
-}
-
-function valueKey(value: unknown): string {
-  if (value === null || value === undefined) return "∅";
-  if (typeof value === "bigint") return `${value}n`;
-  if (value instanceof Uint8Array) return `x${Buffer.from(value).toString("hex")}`;
-  if (typeof value === "number" && Object.is(value, -0)) return "0";
-  return `${typeof value}:${String(value)}`;
 }

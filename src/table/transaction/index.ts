@@ -8,7 +8,7 @@ export { NewTableAction, newTable, assignFreshIds, freshSpec, freshSortOrder, FO
 export { FastAppendAction, type FastAppendOptions } from "./FastAppendAction.js";
 export { SetPropertiesAction } from "./SetPropertiesAction.js";
 export { RemovePropertiesAction } from "./RemovePropertiesAction.js";
-export { addedFilesSummary, partitionKey, SUMMARY } from "./snapshotSummary.js";
+export { addedFilesSummary, SUMMARY } from "./snapshotSummary.js";
 export { newSnapshotId } from "./snapshotId.js";
 export * from "./tableProperties.js";
 export { tableUpdateToJson, parseTableUpdate, tableRequirementToJson, parseTableRequirement } from "./updatesJson.js";

@@ -2,7 +2,8 @@
  * Snapshot summaries (format/spec.md, "Snapshot Summary"): the counts of what a snapshot
  * added and the table totals after it.
  */
-import { DataFileContent, type DataFile, type PartitionData } from "../manifest/dataFile.js";
+import { partitionKey } from "../manifest/partitionKey.js";
+import { DataFileContent, type DataFile } from "../manifest/dataFile.js";
 import type { Snapshot, SnapshotOperation } from "../spec/snapshot.js";
 
 export const SUMMARY = {
@@ -95,21 +96,4 @@ export function addedFilesSummary(
 
 function parseCount(text: string | undefined): bigint | undefined {
   return text !== undefined && /^\d+$/.test(text.trim()) ? BigInt(text.trim()) : undefined;
-}
-
-/** A string that is equal for equal partition tuples of one spec. */
-export function partitionKey(specId: number, partition: PartitionData): string {
-  const parts = Object.keys(partition)
-    .map(Number)
-    .sort((a, b) => a - b)
-    .map((id) => `${id}:${valueKey(partition[id])}`);
-  return `${specId}/${parts.join(",")}`;
-}
-
-function valueKey(value: unknown): string {
-  if (value === null || value === undefined) return "null";
-  if (value instanceof Uint8Array) return `x${Buffer.from(value).toString("hex")}`;
-  if (typeof value === "bigint") return `${value}n`;
-  if (typeof value === "number") return Object.is(value, -0) ? "-0" : String(value);
-  return JSON.stringify(value);
 }
