@@ -19,8 +19,13 @@ import { anyWithin, compileExpression, type Test } from "./compile.js";
 import type { BoundExpression, BoundPredicate, BoundReference } from "./Expression.js";
 import { rewriteNot } from "./rewriteNot.js";
 
-/** Per-field-id metrics, as a Map or a plain object keyed by field id. */
-export type FieldMap<T> = ReadonlyMap<number, T> | { readonly [fieldId: number]: T | undefined };
+/** Values looked up by field id, one at a time: a Map, or a view over encoded metrics. */
+export interface FieldLookup<T> {
+  get(fieldId: number): T | undefined;
+}
+
+/** Per-field-id metrics, as a Map (or other lookup) or a plain object keyed by field id. */
+export type FieldMap<T> = FieldLookup<T> | { readonly [fieldId: number]: T | undefined };
 
 /** The metrics of one data or delete file (manifest entry `data_file` fields). */
 export interface DataFileMetrics {
@@ -39,7 +44,8 @@ const UNREAD = Symbol("unread");
 
 function lookup<T>(map: FieldMap<T> | null | undefined, id: number): T | undefined {
   if (map === null || map === undefined) return undefined;
-  return map instanceof Map ? map.get(id) : (map as { readonly [id: number]: T | undefined })[id];
+  if (typeof (map as Partial<FieldLookup<T>>).get === "function") return (map as FieldLookup<T>).get(id);
+  return (map as { readonly [id: number]: T | undefined })[id];
 }
 
 function isZero(count: number | bigint): boolean {
@@ -79,6 +85,11 @@ export class MetricsEvaluator {
     this.test = compileExpression(rewriteNot(rowFilter), (p) => this.compilePredicate(p));
   }
 
+  /** Field ids of the columns whose metrics the filter reads. */
+  get fieldIds(): readonly number[] {
+    return [...this.slots.keys()];
+  }
+
   /** Whether the file might contain rows that match. */
   eval(file: DataFileMetrics): boolean {
     const records = file.recordCount;
@@ -86,7 +97,8 @@ export class MetricsEvaluator {
     // negative counts come from imports that did not count rows
     if (records < 0) return true;
     this.file = file;
-    for (const slot of this.slotList) slot.reset();
+    const slots = this.slotList;
+    for (let i = 0; i < slots.length; i++) slots[i].reset();
     return this.test();
   }
 
@@ -140,6 +152,7 @@ export class MetricsEvaluator {
       return values !== undefined && nulls !== undefined && sameCount(values, nulls);
     };
     const nansOnly = () => {
+      if (!floating) return false; // only float and double columns hold NaN
       const values = valueCount();
       const nans = nanCount();
       return values !== undefined && nans !== undefined && sameCount(values, nans);

@@ -61,4 +61,4 @@ export { exprToString, formatValue } from "./format.js";
 export { projectInclusive, projectPredicate, type PartitionFieldInput } from "./inclusiveProjection.js";
 export { PartitionEvaluator, type PartitionValues } from "./PartitionEvaluator.js";
 export { ManifestEvaluator, type PartitionFieldSummary } from "./ManifestEvaluator.js";
-export { MetricsEvaluator, type DataFileMetrics, type FieldMap } from "./MetricsEvaluator.js";
+export { MetricsEvaluator, type DataFileMetrics, type FieldLookup, type FieldMap } from "./MetricsEvaluator.js";

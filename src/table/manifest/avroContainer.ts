@@ -9,7 +9,7 @@
 import { randomBytes } from "node:crypto";
 import * as zlib from "node:zlib";
 import avro from "avsc";
-import { malformed, unsupported } from "../../core/errors/FloeError.js";
+import { isFloeError, malformed, unsupported } from "../../core/errors/FloeError.js";
 import { parseJsonPlain } from "../spec/json.js";
 import { snappyDecompress } from "./snappy.js";
 import type { IcebergType } from "../spec/types.js";
@@ -66,19 +66,16 @@ class ByteReader {
 
   /** A zig-zag varint long; sizes and counts here fit a JS number. */
   long(): number {
-    let value = 0n;
-    let shift = 0n;
-    for (;;) {
+    let value = 0; // the unsigned varint, exact as a double while below 2^53
+    for (let scale = 1; ; scale *= 0x80) {
       if (this.pos >= this.bytes.length) this.fail("unexpected end of file");
+      if (scale > 2 ** 63) this.fail("varint too long");
       const b = this.bytes[this.pos++];
-      value |= BigInt(b & 0x7f) << shift;
-      if ((b & 0x80) === 0) break;
-      shift += 7n;
-      if (shift > 63n) this.fail("varint too long");
+      value += (b & 0x7f) * scale;
+      if (b < 0x80) break;
     }
-    const decoded = (value >> 1n) ^ -(value & 1n);
-    if (decoded > BigInt(Number.MAX_SAFE_INTEGER) || decoded < BigInt(Number.MIN_SAFE_INTEGER)) this.fail("length out of range");
-    return Number(decoded);
+    if (value >= 2 ** 53) this.fail("length out of range");
+    return value % 2 === 0 ? value / 2 : -(value + 1) / 2;
   }
 
   take(n: number): Uint8Array {
@@ -89,9 +86,18 @@ class ByteReader {
   }
 }
 
+/** A block of records, decompressed. */
+export interface AvroBlock {
+  count: number;
+  data: Uint8Array;
+}
+
 export interface AvroContainer {
-  /** The writer schema (`avro.schema`), parsed. */
-  schema: unknown;
+  /** The writer schema (`avro.schema`), parsed on first use. */
+  readonly schema: unknown;
+  /** The writer schema as written: the key under which compiled readers are cached. */
+  readonly schemaText: string;
+  readonly blocks: readonly AvroBlock[];
   /** The file's key-value metadata as text (`avro.schema`, `avro.codec` and the writer's own keys). */
   metadata: Map<string, string>;
   /**
@@ -162,10 +168,11 @@ export function readAvroContainer(bytes: Uint8Array, source: string): AvroContai
   const sync = reader.take(SYNC_SIZE);
   const schemaText = metadata.get("avro.schema");
   if (schemaText === undefined) reader.fail("no avro.schema in the header");
-  const schema = parseJsonPlain(schemaText, `${source} (avro.schema)`);
+  let parsedSchema: unknown;
+  const schema = () => (parsedSchema ??= parseJsonPlain(schemaText, `${source} (avro.schema)`));
   const codec = metadata.get("avro.codec") ?? "null";
 
-  const blocks: { count: number; data: Uint8Array }[] = [];
+  const blocks: AvroBlock[] = [];
   while (reader.pos < bytes.length) {
     const count = reader.long();
     const size = reader.long();
@@ -176,23 +183,28 @@ export function readAvroContainer(bytes: Uint8Array, source: string): AvroContai
   }
 
   return {
-    schema,
+    get schema() {
+      return schema();
+    },
+    schemaText,
+    blocks,
     metadata,
     decode(expected: IcebergType | undefined): unknown[] {
       let read: ValueReader;
       try {
-        read = compileReader(schemaText, () => prepareForDecoding(schema), expected);
+        read = compileReader(schemaText, () => prepareForDecoding(schema()), expected);
       } catch (error) {
+        if (isFloeError(error, "malformed")) throw error; // the schema is not JSON
         throw malformed(`${source}: unusable Avro schema: ${(error as Error).message}`, { file: source }, error);
       }
       const out: unknown[] = [];
       for (const block of blocks) decodeBlock(block.data, block.count, read, source, out.length, out);
       return out;
     },
-    records(readSchema: unknown = schema): unknown[] {
+    records(readSchema?: unknown): unknown[] {
       let type: avro.Type;
       try {
-        type = avroType(readSchema);
+        type = avroType(readSchema ?? schema());
       } catch (error) {
         throw malformed(`${source}: unusable Avro schema: ${(error as Error).message}`, { file: source }, error);
       }

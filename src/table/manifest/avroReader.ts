@@ -3,8 +3,9 @@
  * schema (normalized by `prepareForDecoding`) is compiled once into a tree of closures
  * that decode a record straight into floe's in-memory values — records keyed by field
  * id, longs as bigint, decimals as unscaled bigint — in one pass, with no intermediate
- * objects. Scan planning decodes every entry of every manifest, so this is its hot path;
- * avsc still writes manifests and serves as the reference in tests.
+ * objects. It decodes manifest lists, and the fields of manifest entries a reader asks for
+ * (manifestEntryLayout.ts finds them without decoding the rest); avsc still writes
+ * manifests and serves as the reference in tests.
  */
 import { malformed, unsupported } from "../../core/errors/FloeError.js";
 import type { IcebergType, NestedField, StructType } from "../spec/types.js";
@@ -23,28 +24,31 @@ export class AvroCursor {
   varint(): number | bigint {
     const bytes = this.bytes;
     let b = bytes[this.pos++];
+    if (b < 0x80) return (b >>> 1) ^ -(b & 1);
     let value = b & 0x7f;
-    if (b < 0x80) return (value >>> 1) ^ -(value & 1);
-    let shift = 7;
     // Up to 7 bytes (49 bits) stay exact in doubles.
-    while (shift < 49) {
+    for (let scale = 0x80; scale < 2 ** 49; scale *= 0x80) {
       b = bytes[this.pos++];
-      value += (b & 0x7f) * 2 ** shift;
+      value += (b & 0x7f) * scale;
       if (b < 0x80) return value % 2 === 0 ? value / 2 : -(value + 1) / 2;
-      shift += 7;
     }
-    let big = BigInt(value);
-    let bigShift = BigInt(shift);
+    return this.bigVarint(value);
+  }
+
+  /** The rest of a varint too long for a double, `low` holding its first 49 bits. */
+  private bigVarint(low: number): bigint {
+    const bytes = this.bytes;
+    let big = BigInt(low);
+    let shift = 49n;
     for (;;) {
       if (this.pos >= bytes.length) throw new RangeError("varint runs past the end of the block");
-      b = bytes[this.pos++];
-      big |= BigInt(b & 0x7f) << bigShift;
+      const b = bytes[this.pos++];
+      big |= BigInt(b & 0x7f) << shift;
       if (b < 0x80) break;
-      bigShift += 7n;
-      if (bigShift > 70n) throw new RangeError("varint too long");
+      shift += 7n;
+      if (shift > 70n) throw new RangeError("varint too long");
     }
-    const decoded = (big >> 1n) ^ -(big & 1n);
-    return BigInt.asIntN(64, decoded);
+    return BigInt.asIntN(64, (big >> 1n) ^ -(big & 1n));
   }
 
   int(): number {
@@ -55,6 +59,14 @@ export class AvroCursor {
   long(): bigint {
     const v = this.varint();
     return typeof v === "bigint" ? v : BigInt(v);
+  }
+
+  /** `length` bytes as a plain view into the block (cheaper to make than a Buffer). */
+  viewOf(length: number): Uint8Array {
+    if (length < 0 || this.pos + length > this.bytes.length) throw new RangeError("length runs past the end of the block");
+    const out = new Uint8Array(this.bytes.buffer, this.bytes.byteOffset + this.pos, length);
+    this.pos += length;
+    return out;
   }
 
   bytesOf(length: number): Buffer {
@@ -188,15 +200,29 @@ function array(node: Record<string, unknown>, want: IcebergType | undefined, sch
   };
 }
 
-function record(node: Record<string, unknown>, want: IcebergType | undefined, schema: DecodingSchema): ValueReader {
+/** A record field of a writer schema: the Iceberg field id it carries and the reader of its value. */
+export interface FieldReader {
+  id: number | undefined;
+  read: ValueReader;
+}
+
+/**
+ * The fields of a writer record in writer order. A field without a `field-id` is matched to
+ * `want` by name, else by position.
+ */
+export function recordFieldReaders(node: Record<string, unknown>, want: IcebergType | undefined, schema: DecodingSchema): FieldReader[] {
   const fields = node.fields as Record<string, unknown>[];
   const struct: StructType | undefined = want?.type === "struct" ? want : undefined;
   const byId = new Map<number, NestedField>((struct?.fields ?? []).map((f) => [f.id, f]));
-  const steps: { id: number | undefined; read: ValueReader }[] = fields.map((f, i) => {
+  return fields.map((f, i) => {
     const id =
       typeof f["field-id"] === "number" ? (f["field-id"] as number) : (struct?.fields.find((e) => e.name === f["floe-name"])?.id ?? struct?.fields[i]?.id);
     return { id, read: compile(f.type as AvroSchema, id === undefined ? undefined : byId.get(id)?.type, schema) };
   });
+}
+
+function record(node: Record<string, unknown>, want: IcebergType | undefined, schema: DecodingSchema): ValueReader {
+  const steps = recordFieldReaders(node, want, schema);
   return (c) => {
     const out: Record<number, unknown> = {};
     for (const step of steps) {

@@ -138,6 +138,11 @@ function typeSchema(type: IcebergType, id: number, defined: Set<string>): AvroSc
 
 // --- writer schema → decodable schema --------------------------------------------------------
 
+/** Whether a writer schema, as written, has a field with this field id (without parsing it). */
+export function writerSchemaHasFieldId(schemaText: string, fieldId: number): boolean {
+  return new RegExp(`"field-id"\\s*:\\s*${fieldId}(?![0-9])`).test(schemaText);
+}
+
 /** A writer schema prepared for decoding, with its named types by (new) name. */
 export interface DecodingSchema {
   schema: AvroSchema;

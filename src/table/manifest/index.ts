@@ -2,6 +2,8 @@ export * from "./dataFile.js";
 export * from "./manifestFile.js";
 export * from "./manifestSchemas.js";
 export * from "./manifest.js";
+export { ManifestReader } from "./ManifestReader.js";
+export { ManifestEntryCursor } from "./ManifestEntryCursor.js";
 export * from "./manifestList.js";
 export * from "./partitionSummary.js";
 export { avroName, icebergToAvroSchema, type AvroSchema } from "./avroSchema.js";

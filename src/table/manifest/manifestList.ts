@@ -8,7 +8,7 @@ import { Schema } from "../spec/schema.js";
 import type { FormatVersion } from "../spec/tableMetadata.js";
 import { schemaToJson } from "../spec/typeJson.js";
 import { readAvroContainer, writeAvroContainer, type AvroCodec } from "./avroContainer.js";
-import { icebergToAvroSchema, toAvro, type FieldIdRecord } from "./avroSchema.js";
+import { icebergToAvroSchema, toAvro, writerSchemaHasFieldId, type FieldIdRecord } from "./avroSchema.js";
 import {
   ManifestContent,
   UNASSIGNED_SEQUENCE_NUMBER,
@@ -41,7 +41,7 @@ function formatVersionOf(text: string | undefined, fallback: FormatVersion): For
 /** Decodes manifest list bytes; `path` names the file in errors. */
 export function decodeManifestListFile(bytes: Uint8Array, path: string): ManifestListContents {
   const container = readAvroContainer(bytes, path);
-  const hasContent = JSON.stringify(container.schema).includes(`"field-id":${MANIFEST_FILE.content.id}`);
+  const hasContent = writerSchemaHasFieldId(container.schemaText, MANIFEST_FILE.content.id);
   const meta = container.metadata;
   const manifests = container.decode(MANIFEST_LIST_READ_TYPE).map((r, i) => manifestFileOf(r as FieldIdRecord, path, i));
   const out: ManifestListContents = {

@@ -11,8 +11,9 @@ import {
   type BoundExpression,
   type UnboundExpression,
 } from "../expr/index.js";
-import { DataFileContent, isLiveEntry, type DataFile } from "../manifest/dataFile.js";
-import { readManifestEntries, readSnapshotManifests } from "../manifest/manifest.js";
+import { DataFileContent, ManifestEntryStatus, type DataFile } from "../manifest/dataFile.js";
+import { readSnapshotManifests } from "../manifest/manifest.js";
+import { ManifestReader } from "../manifest/ManifestReader.js";
 import { ManifestContent, type ManifestFile } from "../manifest/manifestFile.js";
 import type { PartitionSpec } from "../spec/partitionSpec.js";
 import type { Schema } from "../spec/schema.js";
@@ -106,7 +107,8 @@ export async function planScan(metadata: TableMetadata, io: FileIO, options: Sca
     : alwaysTrue();
   const filtering = rowFilter.kind !== "true";
   const specs = metadata.specsById();
-  const perSpec = new Map<number, { manifest: ManifestEvaluator; partition: PartitionEvaluator } | null>();
+  // No partition evaluator where the filter says nothing about partitions: reading tuples to pass them all costs time.
+  const perSpec = new Map<number, { manifest: ManifestEvaluator; partition: PartitionEvaluator | undefined } | null>();
   const evaluatorsFor = (specId: number) => {
     if (!perSpec.has(specId)) {
       const spec = specs.get(specId);
@@ -115,7 +117,7 @@ export async function planScan(metadata: TableMetadata, io: FileIO, options: Sca
         const projected = projectInclusive(rowFilter, spec.fields);
         perSpec.set(specId, {
           manifest: new ManifestEvaluator(projected, spec.fields.map((f) => f.fieldId)),
-          partition: new PartitionEvaluator(projected),
+          partition: projected.kind === "true" ? undefined : new PartitionEvaluator(projected),
         });
       }
     }
@@ -138,28 +140,30 @@ export async function planScan(metadata: TableMetadata, io: FileIO, options: Sca
 
   const data: { file: DataFile; sequenceNumber: bigint }[] = [];
   const deletes: IndexedDeleteFile[] = [];
+  // Entries are judged on the fields the filter needs, read from their encoding; only the
+  // files kept are decoded whole.
+  const tableSchema = metadata.currentSchema();
+  const metricsColumns = metricsEvaluator?.fieldIds ?? [];
   await forEachLimited(selected, options.manifestConcurrency ?? 16, async (manifest: ManifestFile) => {
-    const entries = await readManifestEntries(io, manifest, { specs, schema: metadata.currentSchema() });
+    const reader = await ManifestReader.read(io, manifest.manifestPath, { manifestFile: manifest, specs, schema: tableSchema });
     const evaluators = evaluatorsFor(manifest.partitionSpecId);
-    for (const entry of entries) {
-      if (!isLiveEntry(entry)) continue;
-      const file = entry.dataFile;
-      const sequenceNumber = entry.sequenceNumber ?? 0n;
-      if (manifest.content === ManifestContent.DELETES || file.content !== DataFileContent.DATA) {
-        if (evaluators && !evaluators.partition.eval(file.partition)) continue;
-        deletes.push({ file, sequenceNumber });
+    const deleteManifest = manifest.content === ManifestContent.DELETES;
+    const entry = reader.entries(metricsColumns);
+    while (entry.next()) {
+      if (entry.status === ManifestEntryStatus.DELETED) continue;
+      if (deleteManifest || entry.content !== DataFileContent.DATA) {
+        if (evaluators?.partition && !evaluators.partition.eval(entry.partition)) continue;
+        const { dataFile, sequenceNumber } = entry.decode();
+        deletes.push({ file: dataFile, sequenceNumber: sequenceNumber ?? 0n });
         continue;
       }
       metrics.dataFiles++;
-      if (evaluators && !evaluators.partition.eval(file.partition)) {
+      if ((evaluators?.partition && !evaluators.partition.eval(entry.partition)) || (metricsEvaluator && !metricsEvaluator.eval(entry))) {
         metrics.dataFilesSkipped++;
         continue;
       }
-      if (metricsEvaluator && !metricsEvaluator.eval(file)) {
-        metrics.dataFilesSkipped++;
-        continue;
-      }
-      data.push({ file, sequenceNumber });
+      const { dataFile, sequenceNumber } = entry.decode();
+      data.push({ file: dataFile, sequenceNumber: sequenceNumber ?? 0n });
     }
   });
 
