@@ -2,9 +2,6 @@ import path from "node:path";
 import type { Command } from "commander";
 import { FileSystemTableCommitter } from "../../catalog/filesystem/FileSystemTableCommitter.js";
 import { invalidInput } from "../../core/errors/FloeError.js";
-import { DuckDBSession } from "../../engine/duckdb/DuckDBSession.js";
-import { prepareIcebergTables, queryIcebergTables } from "../../engine/scan/queryIcebergTables.js";
-import { writeDataFiles } from "../../engine/write/index.js";
 import { FileIORouter } from "../../io/FileIORouter.js";
 import { PartitionSpec } from "../../table/spec/partitionSpec.js";
 import { Schema } from "../../table/spec/schema.js";
@@ -74,6 +71,10 @@ the table's history. Running it again rebuilds the demo table.`,
       out(`   partitioned by day(ts): queries filter on ts, never on a partition column`);
       out();
 
+      // DuckDB loads only when the demo runs, so `--help` answers at once.
+      const { DuckDBSession } = await import("../../engine/duckdb/DuckDBSession.js");
+      const { prepareIcebergTables, queryIcebergTables } = await import("../../engine/scan/queryIcebergTables.js");
+      const { writeDataFiles } = await import("../../engine/write/index.js");
       const session = await DuckDBSession.open();
       try {
         out(`2. Loaded ${options.days} days of events, one commit (snapshot) per day:`);

@@ -2,8 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
 import { invalidInput } from "../../core/errors/FloeError.js";
-import { DuckDBSession } from "../../engine/duckdb/DuckDBSession.js";
-import { queryIcebergTables, type IcebergTableSource } from "../../engine/scan/queryIcebergTables.js";
+import type { IcebergTableSource } from "../../engine/scan/queryIcebergTables.js";
 import { FileIORouter } from "../../io/FileIORouter.js";
 import { PathRelocator } from "../../io/PathRelocator.js";
 import { formatRows, type OutputFormat } from "../output/formatRows.js";
@@ -56,6 +55,9 @@ Examples:
         return { from, to };
       });
       const io = relocations.length > 0 ? new PathRelocator(new FileIORouter(), relocations) : new FileIORouter();
+      // DuckDB loads only when a query runs, so `--help` and input errors answer at once.
+      const { DuckDBSession } = await import("../../engine/duckdb/DuckDBSession.js");
+      const { queryIcebergTables } = await import("../../engine/scan/queryIcebergTables.js");
       const session = await DuckDBSession.open();
       try {
         const result = await queryIcebergTables(sources, sql, { io, session });
