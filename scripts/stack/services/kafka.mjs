@@ -140,12 +140,13 @@ export const kafkaService = {
     fs.writeFileSync(toolLog4jFile, log4jProperties("WARN"));
     const classpath = `${libDir}/*`;
     if (!fs.existsSync(path.join(dataDir, "meta.properties"))) {
+      // A base64url id may start with "-"; it is passed as --cluster-id=ID so it is never read as a flag.
       if (!fs.existsSync(clusterIdFile)) fs.writeFileSync(clusterIdFile, `${crypto.randomBytes(16).toString("base64url")}\n`);
       const clusterId = fs.readFileSync(clusterIdFile, "utf8").trim();
       ctx.progress(`formatting the KRaft storage (cluster ${clusterId})`);
       await run(
         await java(),
-        ["-cp", classpath, `-Dlog4j2.configurationFile=${toolLog4jFile}`, "kafka.tools.StorageTool", "format", "-t", clusterId, "-c", configFile],
+        ["-cp", classpath, `-Dlog4j2.configurationFile=${toolLog4jFile}`, "kafka.tools.StorageTool", "format", `--cluster-id=${clusterId}`, "--config", configFile],
         { cwd: home, logFile: logFile(this.name) },
       );
     }
