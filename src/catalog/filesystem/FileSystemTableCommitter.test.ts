@@ -7,6 +7,7 @@ import { LocalFileIO } from "../../io/LocalFileIO.js";
 import { MemoryFileIO } from "../../io/MemoryFileIO.js";
 import { DataFileContent, type DataFile } from "../../table/manifest/dataFile.js";
 import { Schema } from "../../table/spec/schema.js";
+import { ManageSnapshotsAction } from "../../table/transaction/ManageSnapshotsAction.js";
 import { Transaction } from "../../table/transaction/Transaction.js";
 import { FileSystemTableCommitter } from "./FileSystemTableCommitter.js";
 
@@ -121,5 +122,82 @@ describe("FileSystemTableCommitter", () => {
     const loaded = await committer.load();
     expect(loaded?.metadataLocation).toBe(`${at}/metadata/v2.metadata.json`);
     expect(new TextDecoder().decode(await memory.read(`${at}/metadata/version-hint.text`))).toBe("2");
+  });
+  it("with write.metadata.delete-after-commit.enabled, deletes the metadata files that fell off the log", async () => {
+    const memory = new MemoryFileIO();
+    const at = "memory://lake/t";
+    const committer = new FileSystemTableCommitter(at, memory);
+    const properties = { "write.metadata.previous-versions-max": "2", "write.metadata.delete-after-commit.enabled": "true" };
+    await new Transaction({ io: memory }).createTable({ schema, location: at, properties }).commit(committer);
+    const versions = async () => {
+      const out: string[] = [];
+      for await (const file of memory.list(`${at}/metadata`)) if (file.endsWith(".metadata.json")) out.push(file.slice(file.lastIndexOf("/") + 1));
+      return out.sort();
+    };
+    await new Transaction({ io: memory }).fastAppend([dataFile(at, "a", 1)]).commit(committer);
+    await new Transaction({ io: memory }).fastAppend([dataFile(at, "b", 1)]).commit(committer);
+    expect(await versions()).toEqual(["v1.metadata.json", "v2.metadata.json", "v3.metadata.json"]);
+    await new Transaction({ io: memory }).fastAppend([dataFile(at, "c", 1)]).commit(committer);
+    const last = await new Transaction({ io: memory }).fastAppend([dataFile(at, "d", 1)]).commit(committer);
+
+    expect(last.metadataLocation).toBe(`${at}/metadata/v5.metadata.json`);
+    expect(last.metadata.metadataLog.map((e) => e.metadataFile)).toEqual([`${at}/metadata/v3.metadata.json`, `${at}/metadata/v4.metadata.json`]);
+    expect(await versions()).toEqual(["v3.metadata.json", "v4.metadata.json", "v5.metadata.json"]);
+    // the manifests and manifest lists of every snapshot stay
+    const lists: string[] = [];
+    for await (const file of memory.list(`${at}/metadata`)) if (file.includes("/snap-")) lists.push(file);
+    expect(lists).toHaveLength(4);
+    expect((await committer.load())?.metadata.snapshots).toHaveLength(4);
+  });
+
+  it("keeps every metadata file when delete-after-commit is off, and commits even when a delete fails", async () => {
+    const memory = new MemoryFileIO();
+    const at = "memory://lake/t";
+    const committer = new FileSystemTableCommitter(at, memory);
+    await new Transaction({ io: memory }).createTable({ schema, location: at, properties: { "write.metadata.previous-versions-max": "1" } }).commit(committer);
+    for (const name of ["a", "b"]) await new Transaction({ io: memory }).fastAppend([dataFile(at, name, 1)]).commit(committer);
+    for (const v of [1, 2, 3]) expect(await memory.exists(`${at}/metadata/v${v}.metadata.json`)).toBe(true);
+
+    const attempted: string[] = [];
+    const failing = Object.assign(Object.create(memory) as MemoryFileIO, {
+      delete: async (location: string) => {
+        attempted.push(location);
+        throw new Error(`cannot delete ${location}`);
+      },
+    });
+    const table = await new Transaction({ io: failing })
+      .setProperties({ "write.metadata.delete-after-commit.enabled": "true" })
+      .commit(new FileSystemTableCommitter(at, failing));
+    expect(table.metadataLocation).toBe(`${at}/metadata/v4.metadata.json`);
+    expect(attempted).toEqual([`${at}/metadata/v2.metadata.json`]);
+    expect(await memory.exists(`${at}/metadata/v2.metadata.json`)).toBe(true);
+    // the next commit, with a working FileIO, deletes what its own log drops (v3), not the earlier leftovers
+    await new Transaction({ io: memory }).setProperties({ x: "1" }).commit(committer);
+    expect(await memory.exists(`${at}/metadata/v3.metadata.json`)).toBe(false);
+    expect(await memory.exists(`${at}/metadata/v4.metadata.json`)).toBe(true);
+    expect(await memory.exists(`${at}/metadata/v2.metadata.json`)).toBe(true);
+  });
+
+  it("refuses a snapshot-management commit whose ref moved since it was prepared", async () => {
+    const memory = new MemoryFileIO();
+    const at = "memory://lake/t";
+    const committer = new FileSystemTableCommitter(at, memory);
+    await new Transaction({ io: memory }).createTable({ schema, location: at }).commit(committer);
+    const ids: bigint[] = [];
+    for (const name of ["a", "b", "c"]) ids.push((await new Transaction({ io: memory }).fastAppend([dataFile(at, name, 1)]).commit(committer)).metadata.currentSnapshotId!);
+    const base = (await new Transaction({ io: memory }).addAction(new ManageSnapshotsAction().createBranch("dev", ids[0])).commit(committer))!;
+    const prepared = await new Transaction({ io: memory, base }).addAction(new ManageSnapshotsAction().replaceBranch("dev", ids[1])).prepare(base);
+    const moved = await new Transaction({ io: memory }).addAction(new ManageSnapshotsAction().replaceBranch("dev", ids[2])).commit(committer);
+
+    const stale = await committer.commit({ base: prepared.base, requirements: prepared.requirements, updates: prepared.updates, metadata: prepared.metadata! }).catch((e: unknown) => e);
+    expect(isFloeError(stale, "commit-conflict")).toBe(true);
+    expect((stale as Error).message).toContain("the table moved to");
+    // from the new base, the requirement on dev still refuses it
+    const guarded = await committer
+      .commit({ base: moved.metadataLocation, requirements: prepared.requirements, updates: prepared.updates, metadata: prepared.metadata! })
+      .catch((e: unknown) => e);
+    expect(isFloeError(guarded, "commit-conflict")).toBe(true);
+    expect((guarded as Error).message).toBe(`requirement assert-ref-snapshot-id failed: branch dev is at snapshot ${ids[2]}, expected snapshot ${ids[0]}`);
+    expect((await committer.load())?.metadata.ref("dev")?.snapshotId).toBe(ids[2]);
   });
 });

@@ -4,11 +4,14 @@
  * yet, which is the atomic step (of two writers of vN exactly one succeeds); then
  * `metadata/version-hint.text` is set to N, on a best-effort basis. This is the layout of
  * Iceberg's Hadoop tables, which DuckDB's `iceberg_scan` and other engines read through the
- * version hint.
+ * version hint. With `write.metadata.delete-after-commit.enabled`, a commit then deletes the
+ * metadata files that fell off the metadata log.
  */
 import { FloeError, isFloeError } from "../../core/errors/FloeError.js";
 import type { FileIO } from "../../io/FileIO.js";
 import { encodeTableMetadata, readTableMetadata } from "../../table/spec/metadataFile.js";
+import type { TableMetadata } from "../../table/spec/tableMetadata.js";
+import { deleteAfterCommitEnabled, metadataFilesDroppedFromLog } from "../../table/transaction/metadataLog.js";
 import { checkRequirements } from "../../table/transaction/requirements.js";
 import type { CommitRequest, CommittedTable, TableCommitter } from "../../table/transaction/TableCommitter.js";
 
@@ -73,8 +76,14 @@ export class FileSystemTableCommitter implements TableCommitter {
         { context: { table: this.location, base: request.base, current: current?.location } },
       );
     }
+    let base: TableMetadata | undefined;
     if (request.requirements.length > 0) {
-      checkRequirements(current === undefined ? undefined : await readTableMetadata(this.io, current.location), request.requirements);
+      base = current === undefined ? undefined : await readTableMetadata(this.io, current.location);
+      checkRequirements(base, request.requirements);
+    }
+    // The metadata log of the version being replaced tells which files the new one drops.
+    if (current !== undefined && base === undefined && deleteAfterCommitEnabled(request.metadata.properties)) {
+      base = await readTableMetadata(this.io, current.location).catch(() => undefined);
     }
 
     const version = (current?.version ?? 0) + 1;
@@ -96,7 +105,21 @@ export class FileSystemTableCommitter implements TableCommitter {
     } catch {
       // the hint only speeds up loading; a stale one is corrected by probing the next versions
     }
+    if (base !== undefined && deleteAfterCommitEnabled(request.metadata.properties)) await this.deleteDroppedMetadata(metadataFilesDroppedFromLog(base, request.metadata, location));
     return { metadata: request.metadata, metadataLocation: location };
+  }
+
+  /** Best effort: the commit has happened, so a file that cannot be deleted is only an orphan. */
+  private async deleteDroppedMetadata(files: readonly string[]): Promise<void> {
+    await Promise.all(
+      files.map(async (file) => {
+        try {
+          await this.io.delete(file);
+        } catch {
+          // left for orphan-file cleanup
+        }
+      }),
+    );
   }
 
   /**

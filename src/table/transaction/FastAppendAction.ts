@@ -3,6 +3,8 @@
  * The added files go into new manifests (one per partition spec); the snapshot's manifest
  * list is those plus every manifest of the parent snapshot.
  *
+ * The snapshot goes to `main` or to the branch the options name.
+ *
  * Appends commute: when a commit is retried on a table another writer changed, the manifests
  * already written are reused (the snapshot id stays the same) and only a new manifest list is
  * written, on top of the new parent.
@@ -26,6 +28,12 @@ import type { ActionCommit, TableRequirement, TableUpdate } from "./updates.js";
 export interface FastAppendOptions {
   /** Extra snapshot summary entries (they cannot replace the counts the append computes). */
   snapshotProperties?: Record<string, string>;
+  /**
+   * The branch the new snapshot goes to; default `main`. Its head is the parent. A branch
+   * that does not exist yet is forked off the current snapshot, as Iceberg Java does: the
+   * new snapshot's parent is main's head. A tag cannot be appended to.
+   */
+  branch?: string;
 }
 
 interface WrittenManifests {
@@ -50,6 +58,7 @@ export class FastAppendAction implements TransactionAction {
   constructor(files: readonly DataFile[], options: FastAppendOptions = {}) {
     this.files = [...files];
     this.options = options;
+    if (options.branch !== undefined && options.branch.trim() === "") throw invalidInput("the branch to append to needs a name");
     const seen = new Set<string>();
     for (const file of this.files) {
       if (file.content !== DataFileContent.DATA) {
@@ -69,6 +78,11 @@ export class FastAppendAction implements TransactionAction {
     const metadata = context.metadata;
     if (metadata === undefined) throw invalidInput("cannot append to a table that does not exist: create it first");
     if (this.files.length === 0) return { updates: [], requirements: [] };
+    const branch = this.options.branch ?? MAIN_BRANCH;
+    const target = metadata.ref(branch);
+    if (target !== undefined && target.type !== "branch") {
+      throw invalidInput(`cannot append to ${branch} of table ${metadata.location}: it is a tag, and only branches take new snapshots`, { ref: branch });
+    }
     this.validate(metadata);
 
     if (this.snapshotId === undefined || metadata.snapshotById(this.snapshotId) !== undefined) {
@@ -78,7 +92,7 @@ export class FastAppendAction implements TransactionAction {
     const directory = metadataDirectory(metadata.location, metadata.properties);
     const added = await this.addedManifests(context.io, metadata, snapshotId, directory);
 
-    const parent = metadata.currentSnapshot();
+    const parent = target === undefined ? metadata.currentSnapshot() : metadata.snapshotById(target.snapshotId);
     const inherited = parent === undefined ? [] : await readSnapshotManifests(context.io, parent);
     const v = metadata.formatVersion;
     const sequenceNumber = v >= 2 ? metadata.lastSequenceNumber + 1n : 0n;
@@ -110,15 +124,14 @@ export class FastAppendAction implements TransactionAction {
       snapshot.addedRows = (list.nextRowId ?? firstRowId) - firstRowId;
     }
 
-    const main = metadata.ref(MAIN_BRANCH);
-    const ref: SnapshotRef = { ...(main ?? {}), snapshotId, type: "branch" };
+    const ref: SnapshotRef = { ...(target ?? {}), snapshotId, type: "branch" };
     const updates: TableUpdate[] = [
       { action: "add-snapshot", snapshot },
-      { action: "set-snapshot-ref", refName: MAIN_BRANCH, ...ref },
+      { action: "set-snapshot-ref", refName: branch, ...ref },
     ];
     const requirements: TableRequirement[] = [];
     if (metadata.tableUuid !== undefined) requirements.push({ type: "assert-table-uuid", uuid: metadata.tableUuid });
-    requirements.push({ type: "assert-ref-snapshot-id", ref: MAIN_BRANCH, snapshotId: main?.snapshotId ?? null });
+    requirements.push({ type: "assert-ref-snapshot-id", ref: branch, snapshotId: target?.snapshotId ?? null });
     return { updates, requirements };
   }
 

@@ -30,7 +30,7 @@ import type { ActionContext, TransactionAction } from "./TransactionAction.js";
 import type { ActionCommit, TableRequirement, TableUpdate } from "./updates.js";
 
 export interface SnapshotProducerOptions {
-  /** The branch the snapshot is committed to; default `main`. Created when it does not exist. */
+  /** The branch the snapshot is committed to; default `main`. Created off the current snapshot when it does not exist. */
   branch?: string;
   /** Extra snapshot summary entries (they cannot replace the counts the action computes). */
   snapshotProperties?: Record<string, string>;
@@ -104,7 +104,8 @@ export abstract class SnapshotProducer implements TransactionAction {
     const branch = this.branch;
     const ref = metadata.ref(branch);
     if (ref !== undefined && ref.type !== "branch") throw invalidInput(`${branch} is a tag; a change can be committed to a branch only`, { ref: branch });
-    const head = ref === undefined ? undefined : metadata.snapshotById(ref.snapshotId);
+    // a new branch is forked off the current snapshot, as Iceberg Java does
+    const head = ref === undefined ? metadata.currentSnapshot() : metadata.snapshotById(ref.snapshotId);
     if (this.startingSnapshotId === undefined) this.startingSnapshotId = head?.snapshotId ?? null;
     this.checkAddedFiles(metadata);
 

@@ -160,6 +160,51 @@ describe("applyUpdates: snapshots", () => {
     expect(m.snapshotLog.at(-1)).toEqual({ snapshotId: 11n, timestampMs: 5000 });
   });
 
+  it("logs main only when the current snapshot changes, not when its retention does", async () => {
+    let m = await created();
+    m = applyUpdates(m, commitSnapshot(snapshot(11n, 1n, 2000)));
+    m = applyUpdates(m, commitSnapshot(snapshot(12n, 2n, 3000, 11n)));
+    m = applyUpdates(m, [{ action: "set-snapshot-ref", refName: "main", snapshotId: 12n, type: "branch", minSnapshotsToKeep: 3 }], { nowMs: 4000 });
+    expect(m.ref("main")).toEqual({ snapshotId: 12n, type: "branch", minSnapshotsToKeep: 3 });
+    expect(m.snapshotLog.map((e) => e.snapshotId)).toEqual([11n, 12n]);
+    // moving main, to a non-ancestor as well, logs the snapshot at the commit's time
+    m = applyUpdates(m, [{ action: "set-snapshot-ref", refName: "main", snapshotId: 11n, type: "branch" }], { nowMs: 5000 });
+    m = applyUpdates(m, [{ action: "set-snapshot-ref", refName: "main", snapshotId: 12n, type: "branch" }], { nowMs: 6000 });
+    expect(m.snapshotLog).toEqual([
+      { snapshotId: 11n, timestampMs: 2000 },
+      { snapshotId: 12n, timestampMs: 3000 },
+      { snapshotId: 11n, timestampMs: 5000 },
+      { snapshotId: 12n, timestampMs: 6000 },
+    ]);
+    expect(m.snapshotAsOf(5500)?.snapshotId).toBe(11n);
+  });
+
+  it("removes branches and tags; removing main leaves no current snapshot", async () => {
+    let m = await created();
+    m = applyUpdates(m, commitSnapshot(snapshot(11n, 1n, 2000)));
+    m = applyUpdates(m, [
+      { action: "set-snapshot-ref", refName: "dev", snapshotId: 11n, type: "branch" },
+      { action: "set-snapshot-ref", refName: "v1", snapshotId: 11n, type: "tag" },
+    ]);
+    m = applyUpdates(m, [
+      { action: "remove-snapshot-ref", refName: "v1" },
+      { action: "remove-snapshot-ref", refName: "never-existed" },
+    ]);
+    expect([...m.refs.keys()].sort()).toEqual(["dev", "main"]);
+    expect(m.currentSnapshotId).toBe(11n);
+
+    m = applyUpdates(m, [{ action: "remove-snapshot-ref", refName: "main" }], { nowMs: 3000 });
+    expect(m.currentSnapshotId).toBeUndefined();
+    expect(m.currentSnapshot()).toBeUndefined();
+    expect([...m.refs.keys()]).toEqual(["dev"]);
+    expect(m.snapshots.map((s) => s.snapshotId)).toEqual([11n]);
+    expect(parseTableMetadata(serializeTableMetadata(m)).currentSnapshotId).toBeUndefined();
+    // main set again makes its snapshot current and logs it
+    m = applyUpdates(m, [{ action: "set-snapshot-ref", refName: "main", snapshotId: 11n, type: "branch" }], { nowMs: 4000 });
+    expect(m.currentSnapshotId).toBe(11n);
+    expect(m.snapshotLog.at(-1)).toEqual({ snapshotId: 11n, timestampMs: 4000 });
+  });
+
   it("refuses a snapshot whose sequence number is not above the table's", async () => {
     let m = await created();
     m = applyUpdates(m, commitSnapshot(snapshot(11n, 1n, 2000)));
@@ -194,6 +239,11 @@ describe("applyUpdates: snapshots", () => {
     expect(m.metadataLog.map((e) => e.metadataFile)).toEqual(["/tmp/t/metadata/v3.metadata.json", "/tmp/t/metadata/v4.metadata.json"]);
     // no updates: nothing changes, not even the log
     expect(applyUpdates(m, [], { baseLocation: "/tmp/t/metadata/v5.metadata.json" })).toBe(m);
+    // lowering the limit trims at once; 0 still keeps the version replaced, a non-number means the default (100)
+    m = applyUpdates(m, [{ action: "set-properties", updates: { "write.metadata.previous-versions-max": "0" } }], { baseLocation: "/tmp/t/metadata/v5.metadata.json" });
+    expect(m.metadataLog.map((e) => e.metadataFile)).toEqual(["/tmp/t/metadata/v5.metadata.json"]);
+    m = applyUpdates(m, [{ action: "set-properties", updates: { "write.metadata.previous-versions-max": "many" } }], { baseLocation: "/tmp/t/metadata/v6.metadata.json" });
+    expect(m.metadataLog.map((e) => e.metadataFile)).toEqual(["/tmp/t/metadata/v5.metadata.json", "/tmp/t/metadata/v6.metadata.json"]);
   });
 
   it("counts rows in v3 tables", async () => {

@@ -109,8 +109,8 @@ function draftOf(base: TableMetadata | undefined): Draft {
  * Applies `updates` in order to `base` (undefined for a table being created) and returns the
  * new metadata. Beyond each update's own effect it keeps the table's invariants:
  * `last-column-id` and `last-partition-id` never go down, `last-sequence-number` follows the
- * snapshots added, pointing `main` at a snapshot makes it current and logs it in the snapshot
- * log, removed snapshots take their refs and their snapshot-log history with them, and the
+ * snapshots added, pointing `main` at another snapshot makes it current and logs it in the
+ * snapshot log, removing `main` leaves no current snapshot, removed snapshots take their refs and their snapshot-log history with them, and the
  * metadata file being replaced (`options.baseLocation`) joins the metadata log, which keeps at
  * most `write.metadata.previous-versions-max` (default 100) entries.
  *
@@ -267,12 +267,17 @@ function apply(d: Draft, update: TableUpdate, nowMs: number, removed: Set<bigint
       const existing = d.refs.get(refName);
       if (existing !== undefined && sameRef(existing, ref)) return;
       d.refs.set(refName, ref);
-      if (refName === MAIN_BRANCH) {
+      // The snapshot log records changes of the current snapshot, not of main's retention settings.
+      if (refName === MAIN_BRANCH && d.currentSnapshotId !== ref.snapshotId) {
         d.currentSnapshotId = ref.snapshotId;
         d.snapshotLog.push({ snapshotId: ref.snapshotId, timestampMs: d.addedSnapshots.get(ref.snapshotId)?.timestampMs ?? nowMs });
       }
       return;
     }
+    case "remove-snapshot-ref":
+      d.refs.delete(update.refName);
+      if (update.refName === MAIN_BRANCH) d.currentSnapshotId = undefined;
+      return;
     case "remove-snapshots": {
       const ids = new Set(update.snapshotIds);
       d.snapshots = d.snapshots.filter((s) => !ids.has(s.snapshotId));

@@ -12,6 +12,13 @@ export { addedFilesSummary, SUMMARY } from "./snapshotSummary.js";
 export { newSnapshotId } from "./snapshotId.js";
 export * from "./tableProperties.js";
 export { tableUpdateToJson, parseTableUpdate, tableRequirementToJson, parseTableRequirement } from "./updatesJson.js";
+export { ManageSnapshotsAction, type BranchRetention, type TagRetention } from "./ManageSnapshotsAction.js";
+export {
+  METADATA_DELETE_AFTER_COMMIT_ENABLED,
+  METADATA_DELETE_AFTER_COMMIT_ENABLED_DEFAULT,
+  deleteAfterCommitEnabled,
+  metadataFilesDroppedFromLog,
+} from "./metadataLog.js";
 export { SnapshotProducer, type SnapshotProducerOptions, type PlannedChange } from "./SnapshotProducer.js";
 export { OverwriteFilesAction, type OverwriteFilesOptions } from "./OverwriteFilesAction.js";
 export { RowDeltaAction } from "./RowDeltaAction.js";

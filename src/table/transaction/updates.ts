@@ -72,6 +72,12 @@ export interface SetSnapshotRefUpdate extends SnapshotRef {
   refName: string;
 }
 
+/** Removes a branch or tag (nothing when it does not exist); removing `main` leaves the table without a current snapshot. */
+export interface RemoveSnapshotRefUpdate {
+  action: "remove-snapshot-ref";
+  refName: string;
+}
+
 export interface RemoveSnapshotsUpdate {
   action: "remove-snapshots";
   snapshotIds: bigint[];
@@ -103,6 +109,7 @@ export type TableUpdate =
   | SetDefaultSortOrderUpdate
   | AddSnapshotUpdate
   | SetSnapshotRefUpdate
+  | RemoveSnapshotRefUpdate
   | RemoveSnapshotsUpdate
   | SetPropertiesUpdate
   | RemovePropertiesUpdate

@@ -32,6 +32,7 @@ const updates: TableUpdate[] = [
     },
   },
   { action: "set-snapshot-ref", refName: "main", snapshotId: BIG, type: "branch", maxRefAgeMs: 5n, minSnapshotsToKeep: 2 },
+  { action: "remove-snapshot-ref", refName: "audit" },
   { action: "remove-snapshots", snapshotIds: [1n, BIG] },
   { action: "set-properties", updates: { a: "1" } },
   { action: "remove-properties", removals: ["b"] },
@@ -67,6 +68,9 @@ describe("the REST JSON form of updates and requirements", () => {
       "max-ref-age-ms": 5n,
       "min-snapshots-to-keep": 2,
     });
+    expect(tableUpdateToJson(updates[10])).toEqual({ action: "remove-snapshot-ref", "ref-name": "audit" });
+    expect(parseTableUpdate(parseJsonLossless('{"action":"remove-snapshot-ref","ref-name":"dev"}', "test"))).toEqual({ action: "remove-snapshot-ref", refName: "dev" });
+    expect(() => parseTableUpdate({ action: "remove-snapshot-ref" }, "request body")).toThrow(/ref-name/);
     expect(tableRequirementToJson(requirements[3])).toEqual({ type: "assert-ref-snapshot-id", ref: "dev", "snapshot-id": null });
   });
 

@@ -43,6 +43,8 @@ export function tableUpdateToJson(update: TableUpdate): Record<string, unknown> 
       const { action, refName, ...ref } = update;
       return { action, "ref-name": refName, ...snapshotRefToJson(ref) };
     }
+    case "remove-snapshot-ref":
+      return { action: update.action, "ref-name": update.refName };
     case "remove-snapshots":
       return { action: update.action, "snapshot-ids": [...update.snapshotIds] };
     case "set-properties":
@@ -90,6 +92,8 @@ export function parseTableUpdate(json: unknown, source = "table update"): TableU
       const ref: SnapshotRef = parseSnapshotRefJson(obj);
       return { action, refName: obj.string("ref-name"), ...ref };
     }
+    case "remove-snapshot-ref":
+      return { action, refName: obj.string("ref-name") };
     case "remove-snapshots":
       return { action, snapshotIds: obj.array("snapshot-ids").map((id, i) => obj.longValue(`snapshot-ids[${i}]`, id)) };
     case "set-properties":
