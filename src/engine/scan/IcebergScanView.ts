@@ -17,15 +17,21 @@ export interface ScanView {
   locations: Map<string, string>;
 }
 
-/** Columns the reader adds to find rows that deletes name; never visible in the view. */
-const FILE_COLUMN = "__floe_file";
-const POS_COLUMN = "__floe_pos";
+/** Columns the reader adds to find rows that deletes name; in the view only when `rowIdentity` asks for them. */
+export const FILE_COLUMN = "__floe_file";
+export const POS_COLUMN = "__floe_pos";
 
 export interface ScanViewOptions {
   /** The table's name mapping, for data files written without Parquet field ids. */
   nameMapping?: NameMapping;
   /** How many files are fetched to local paths at once (object stores). */
   fetchConcurrency?: number;
+  /**
+   * Adds the columns `__floe_file` (the local path DuckDB read; `locations` maps it to the
+   * file's location) and `__floe_pos` (the row's position in that file) to the view, so
+   * row-level changes can name the rows they delete.
+   */
+  rowIdentity?: boolean;
 }
 
 /**
@@ -53,7 +59,7 @@ export async function createScanView(
   const locations = new Map([...localPaths].map(([location, localPath]) => [localPath, location]));
 
   const withDeletes = plan.tasks.filter((t) => t.deletes.length > 0);
-  const needRowIdentity = withDeletes.length > 0;
+  const needRowIdentity = withDeletes.length > 0 || options.rowIdentity === true;
   const parts: string[] = [];
 
   const withoutIds = options.nameMapping ? await filesWithoutFieldIds(session, plan.tasks.map((t) => local(t.dataFile))) : new Set<string>();
@@ -73,14 +79,20 @@ export async function createScanView(
     parts.push(await nameMappedSelect(session, local(task.dataFile), task, columns, options.nameMapping!, needRowIdentity));
   }
   if (parts.length === 0) {
-    const empty = columns.map((f) => `CAST(NULL AS ${duckdbTypeOf(f.type)}) AS ${quoteIdentifier(f.name)}`).join(", ");
+    const empty = [
+      ...columns.map((f) => `CAST(NULL AS ${duckdbTypeOf(f.type)}) AS ${quoteIdentifier(f.name)}`),
+      ...(options.rowIdentity ? [`CAST(NULL AS VARCHAR) AS ${FILE_COLUMN}`, `CAST(NULL AS BIGINT) AS ${POS_COLUMN}`] : []),
+    ].join(", ");
     await session.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdentifier(viewName)} AS SELECT ${empty} WHERE false`);
     return { renames, locations };
   }
 
   const conditions = needRowIdentity ? await loadDeletes(session, io, prefix, withDeletes, columns, local) : [];
   const body = parts.join("\nUNION ALL\n");
-  const select = columns.map((f) => `d.${quoteIdentifier(f.name)}`).join(", ");
+  const select = [
+    ...columns.map((f) => `d.${quoteIdentifier(f.name)}`),
+    ...(options.rowIdentity ? [`d.${FILE_COLUMN}`, `d.${POS_COLUMN}`] : []),
+  ].join(", ");
   await session.run(
     `CREATE OR REPLACE TEMP VIEW ${quoteIdentifier(viewName)} AS SELECT ${select} FROM (${body}) AS d${conditions.length ? ` WHERE ${conditions.join(" AND ")}` : ""}`,
   );
