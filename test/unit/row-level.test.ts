@@ -216,3 +216,28 @@ describe("writes", () => {
     await expect(upsertRows(session, target, `SELECT 1 AS id`, ["id"])).rejects.toThrow(/must include the partition source column "day"/);
   });
 });
+
+describe("format v3 merge-on-read", () => {
+  beforeEach(async () => {
+    location = path.join(root, `v3-${Math.random().toString(36).slice(2)}`);
+    const committer = new FileSystemTableCommitter(location, io);
+    await new Transaction({ io }).createTable({ schema, spec, location, formatVersion: 3, properties: { "write.delete.mode": "merge-on-read" } }).commit(committer);
+    target = { io, committer };
+    await appendRows(session, target, ROWS);
+  });
+
+  it("deletes with deletion vectors, one per data file, merged with the earlier one it replaces", async () => {
+    await deleteRows(session, target, { where: "id IN (0, 4)" });
+    const first = await liveFiles();
+    expect(first).toEqual({ data: 4, deletes: 1 });
+    await deleteRows(session, target, { where: "id IN (8, 12, 1)" });
+    const current = (await target.committer.load())!;
+    const plan = await planScan(current.metadata, io);
+    const vectors = plan.tasks.flatMap((t) => t.deletes);
+    expect(vectors.every((d) => d.fileFormat === "puffin" && d.referencedDataFile !== undefined)).toBe(true);
+    // the day-0 file has one vector with all four of its deleted rows; the day-1 file one with its row
+    expect(vectors.map((d) => Number(d.recordCount)).sort()).toEqual([1, 4]);
+    expect(await ids("id IN (0, 1, 4, 8, 12, 16)")).toEqual([16]);
+    expect(current.metadata.currentSnapshot()!.summary).toMatchObject({ "added-dvs": "2", "removed-dvs": "1", "total-position-deletes": "5" });
+  });
+});

@@ -7,7 +7,8 @@
  * - Copy-on-write: every other touched file is rewritten without the removed rows, together
  *   with the added rows, and the commit swaps the old files for the new ones (overwrite).
  * - Merge-on-read: each other touched file gets a position delete file naming the removed
- *   rows; the added rows go into new data files (row delta).
+ *   rows (format v3: a deletion vector merged with the file's earlier deletes, which it
+ *   replaces); the added rows go into new data files (row delta).
  *
  * The commit is validated against what was committed since the snapshot read: a concurrent
  * commit that added data the change's filter may match, added deletes for a file it
@@ -22,6 +23,7 @@ import { Transaction } from "../../table/transaction/Transaction.js";
 import type { DuckDBSession } from "../duckdb/DuckDBSession.js";
 import { quoteIdentifier, quoteString } from "../duckdb/duckdbTypes.js";
 import { writeDataFiles } from "../write/DataFileWriter.js";
+import { writeDeletionVectors } from "../write/DeletionVectorWriter.js";
 import { writePositionDeletes } from "../write/PositionDeleteWriter.js";
 import type { RowLevelMode } from "./rowLevelMode.js";
 import { FILE_COLUMN, POS_COLUMN, type TargetScan } from "./scanTarget.js";
@@ -84,15 +86,18 @@ export async function commitRowChanges(session: DuckDBSession, target: TableTarg
             properties: metadata.properties,
           });
     written.push(...dataFiles);
-    const deleteFiles =
-      changes.mode === "merge-on-read"
-        ? await writePositionDeletes(
-            session,
-            target.io,
-            metadata,
-            partial.map((local) => ({ dataFile: dataFileOf(local), positionsSql: `SELECT pos FROM ${removed} WHERE file = ${quoteString(local)}` })),
-          )
-        : [];
+    let deleteFiles: DataFile[] = [];
+    let superseded: DataFile[] = [];
+    if (changes.mode === "merge-on-read") {
+      const targets = partial.map((local) => ({
+        dataFile: dataFileOf(local),
+        positionsSql: `SELECT pos FROM ${removed} WHERE file = ${quoteString(local)}`,
+        existingDeletes: scan.tasks.get(local)!.deletes,
+      }));
+      // format v3 deletes rows with deletion vectors, v2 with position delete files
+      if (metadata.formatVersion >= 3) ({ deleteFiles, superseded } = await writeDeletionVectors(session, target.io, metadata, targets));
+      else deleteFiles = await writePositionDeletes(session, target.io, metadata, targets);
+    }
     written.push(...deleteFiles);
     if (dataFiles.length === 0 && deleteFiles.length === 0 && whole.length === 0 && partial.length === 0) return unchanged(scan.table);
 
@@ -105,6 +110,7 @@ export async function commitRowChanges(session: DuckDBSession, target: TableTarg
       const delta = new RowDeltaAction(options);
       for (const local of whole) delta.remove(dataFileOf(local));
       for (const file of deleteFiles) delta.addDeletes(file);
+      for (const file of superseded) delta.remove(file);
       delta.validateDataFilesExist(partial.map((local) => dataFileOf(local).filePath));
       action = delta;
     }

@@ -1,2 +1,3 @@
 export * from "./deletionVector.js";
 export * from "./readDeletionVector.js";
+export * from "./puffinFile.js";

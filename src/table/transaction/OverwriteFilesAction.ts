@@ -20,7 +20,7 @@ import {
   validateNoConflictingDeleteFiles,
   type CommittedChange,
 } from "./concurrentChanges.js";
-import { SnapshotProducer, type PlannedChange, type SnapshotProducerOptions } from "./SnapshotProducer.js";
+import { fileKey, SnapshotProducer, type PlannedChange, type SnapshotProducerOptions } from "./SnapshotProducer.js";
 
 export interface OverwriteFilesOptions extends SnapshotProducerOptions {
   /** Which rows the change read or replaces, for conflict detection; default the whole table. */
@@ -46,9 +46,9 @@ export class OverwriteFilesAction extends SnapshotProducer {
     return this;
   }
 
-  /** Removes a live data or delete file (by its DataFile or its path). */
+  /** Removes a live data or delete file (by its DataFile, or its path when it is not a deletion vector). */
   remove(file: DataFile | string): this {
-    this.removePaths.add(typeof file === "string" ? file : file.filePath);
+    this.removePaths.add(typeof file === "string" ? file : fileKey(file));
     return this;
   }
 

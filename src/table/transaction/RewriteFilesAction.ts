@@ -9,7 +9,7 @@ import { DataFileContent, type DataFile } from "../manifest/dataFile.js";
 import type { Snapshot, SnapshotOperation } from "../spec/snapshot.js";
 import type { TableMetadata } from "../spec/tableMetadata.js";
 import { validateNoConflictingDeleteFiles, type CommittedChange } from "./concurrentChanges.js";
-import { SnapshotProducer, type PlannedChange } from "./SnapshotProducer.js";
+import { fileKey, SnapshotProducer, type PlannedChange } from "./SnapshotProducer.js";
 
 export class RewriteFilesAction extends SnapshotProducer {
   readonly kind = "rewrite";
@@ -17,7 +17,7 @@ export class RewriteFilesAction extends SnapshotProducer {
 
   /** Replaces `removed` (data or delete files) with `added`. */
   rewriteFiles(removed: readonly (DataFile | string)[], added: readonly DataFile[]): this {
-    for (const file of removed) this.removePaths.add(typeof file === "string" ? file : file.filePath);
+    for (const file of removed) this.removePaths.add(typeof file === "string" ? file : fileKey(file));
     for (const file of added) this.addFile(file);
     return this;
   }

@@ -41,9 +41,17 @@ export interface SnapshotProducerOptions {
   startingSnapshotId?: bigint | null;
 }
 
+/**
+ * How a change names a file it removes: its path, and for a deletion vector also the offset
+ * of its blob (several deletion vectors may share one Puffin file).
+ */
+export function fileKey(file: DataFile): string {
+  return file.contentOffset === undefined ? file.filePath : `${file.filePath}#${file.contentOffset}`;
+}
+
 /** What a subclass decides against the branch head of one attempt. */
 export interface PlannedChange {
-  /** Paths of files (data or delete) that must be live in the head and are removed. */
+  /** Files (data or delete, by `fileKey`) that must be live in the head and are removed. */
   removePaths: ReadonlySet<string>;
   /** Further live files to remove, chosen by looking at each (dynamic partition overwrite). */
   removeWhere?: (file: DataFile) => boolean;
@@ -241,7 +249,7 @@ export abstract class SnapshotProducer implements TransactionAction {
       const cached = this.rewritten.get(manifest.manifestPath);
       if (cached !== undefined && cached.snapshotId === snapshotId) {
         for (const file of cached.removed) {
-          found.add(file.filePath);
+          found.add(fileKey(file));
           if (file.content === DataFileContent.DATA) removedData.add(file.filePath);
           removed.push(file);
         }
@@ -255,7 +263,7 @@ export abstract class SnapshotProducer implements TransactionAction {
         return { ...entry, status: ManifestEntryStatus.DELETED, snapshotId };
       });
       for (const file of dropped) {
-        found.add(file.filePath);
+        found.add(fileKey(file));
         if (file.content === DataFileContent.DATA) removedData.add(file.filePath);
         removed.push(file);
       }
@@ -275,7 +283,7 @@ export abstract class SnapshotProducer implements TransactionAction {
       return written;
     };
 
-    const selectByPlan = (file: DataFile) => planned.removePaths.has(file.filePath) || (planned.removeWhere?.(file) ?? false);
+    const selectByPlan = (file: DataFile) => planned.removePaths.has(fileKey(file)) || (planned.removeWhere?.(file) ?? false);
     const data = live.filter((m) => m.content === ManifestContent.DATA);
     const deletes = live.filter((m) => m.content !== ManifestContent.DATA);
     const keptData = await Promise.all(data.map((m) => rewrite(m, selectByPlan)));

@@ -153,7 +153,7 @@ export function validateFilesNotRemoved(changes: readonly CommittedChange[], pat
   if (paths.size === 0) return;
   for (const change of changes) {
     for (const file of [...change.removedDataFiles, ...change.removedDeleteFiles]) {
-      if (paths.has(file.filePath)) throw conflict(change, `removed ${file.filePath}, which this change removes or refers to`, { file: file.filePath });
+      if (paths.has(file.filePath) || paths.has(`${file.filePath}#${file.contentOffset}`)) throw conflict(change, `removed ${file.filePath}, which this change removes or refers to`, { file: file.filePath });
     }
   }
 }
