@@ -27,3 +27,8 @@ export { RewriteFilesAction } from "./RewriteFilesAction.js";
 export { ReplacePartitionsAction } from "./ReplacePartitionsAction.js";
 export { changesSince, fileMatcher, deleteMayApply, type CommittedChange, type FileMatcher } from "./concurrentChanges.js";
 export { changedFilesSummary } from "./snapshotSummary.js";
+export { UpdateSchemaAction, type AddColumnOptions, type UpdateSchemaOptions, type ColumnPath } from "./UpdateSchemaAction.js";
+export { UpdatePartitionSpecAction, type UpdatePartitionSpecOptions, type PartitionTerm } from "./UpdatePartitionSpecAction.js";
+export { ReplaceSortOrderAction, type ReplaceSortOrderOptions } from "./ReplaceSortOrderAction.js";
+export { parsePartitionTerm, defaultPartitionName } from "./partitionTerms.js";
+export { isPromotionAllowed } from "./typePromotion.js";
