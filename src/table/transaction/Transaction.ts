@@ -10,7 +10,11 @@ import type { TableMetadata } from "../spec/tableMetadata.js";
 import { applyUpdates } from "./applyUpdates.js";
 import { FastAppendAction, type FastAppendOptions } from "./FastAppendAction.js";
 import { NewTableAction, type NewTableOptions } from "./NewTableAction.js";
+import { ManageSnapshotsAction } from "./ManageSnapshotsAction.js";
 import { RemovePropertiesAction } from "./RemovePropertiesAction.js";
+import { ReplaceSortOrderAction, type ReplaceSortOrderOptions } from "./ReplaceSortOrderAction.js";
+import { UpdatePartitionSpecAction, type UpdatePartitionSpecOptions } from "./UpdatePartitionSpecAction.js";
+import { UpdateSchemaAction, type UpdateSchemaOptions } from "./UpdateSchemaAction.js";
 import { checkRequirements, violation } from "./requirements.js";
 import { SetPropertiesAction } from "./SetPropertiesAction.js";
 import type { CommittedTable, TableCommitter } from "./TableCommitter.js";
@@ -76,6 +80,34 @@ export class Transaction {
 
   removeProperties(keys: readonly string[]): this {
     return this.addAction(new RemovePropertiesAction(keys));
+  }
+
+  /** Changes the schema: `transaction.updateSchema((s) => s.addColumn("note", { type: "string" }))`. */
+  updateSchema(change: (update: UpdateSchemaAction) => unknown, options?: UpdateSchemaOptions): this {
+    const action = new UpdateSchemaAction(options);
+    change(action);
+    return this.addAction(action);
+  }
+
+  /** Changes the partition spec new data is written with: `transaction.updateSpec((p) => p.addField("ts", "hour"))`. */
+  updateSpec(change: (update: UpdatePartitionSpecAction) => unknown, options?: UpdatePartitionSpecOptions): this {
+    const action = new UpdatePartitionSpecAction(options);
+    change(action);
+    return this.addAction(action);
+  }
+
+  /** Replaces the default sort order: `transaction.replaceSortOrder((o) => o.asc("ts"))`. */
+  replaceSortOrder(change: (order: ReplaceSortOrderAction) => unknown, options?: ReplaceSortOrderOptions): this {
+    const action = new ReplaceSortOrderAction(options);
+    change(action);
+    return this.addAction(action);
+  }
+
+  /** Moves branches and tags: `transaction.manageSnapshots((m) => m.rollbackTo(id))`. */
+  manageSnapshots(change: (manage: ManageSnapshotsAction) => unknown): this {
+    const action = new ManageSnapshotsAction();
+    change(action);
+    return this.addAction(action);
   }
 
   /**
