@@ -1,3 +1,5 @@
+import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { resolveTableArgument, snapshotSelector } from "../../src/cli/commands/table.js";
@@ -15,7 +17,7 @@ describe("floe table: arguments", () => {
     expect(resolveTableArgument("t/metadata/v1.metadata.json")).toEqual({ kind: "metadata-file", location: path.resolve("t/metadata/v1.metadata.json") });
     expect(resolveTableArgument("s3://bucket/t/metadata/v1.metadata.json")).toEqual({ kind: "metadata-file", location: "s3://bucket/t/metadata/v1.metadata.json" });
     expect(resolveTableArgument("file:///w/t/metadata/v1.metadata.json").location).toBe("file:///w/t/metadata/v1.metadata.json");
-    expect(() => resolveTableArgument("db.events")).toThrow(/looks like a catalog table name/);
+    expect(resolveTableArgument("db.events")).toEqual({ kind: "catalog-table", namespace: ["db"], name: "events", location: "db.events" });
     expect(() => resolveTableArgument(" ")).toThrow(/metadata JSON file/);
   });
 
@@ -84,10 +86,11 @@ describe("floe table: errors", () => {
     expect(unknown.stderr).toMatch(/unknown option '--snapshot'/);
   });
 
-  it("refuses a catalog table name for now", async () => {
-    const { code, stderr } = await run("table", "describe", "db.events");
+  it("names a catalog table the catalog does not have", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "floe-cli-table-"));
+    const { code, stderr } = await run("table", "describe", "db.events", "--catalog", `sqlite:${dir}/catalog.db`, "--warehouse", dir);
     expect(code).toBe(1);
-    expect(stderr).toMatch(/"db\.events" looks like a catalog table name/);
+    expect(stderr).toMatch(/db\.events/);
   });
 });
 

@@ -30,9 +30,9 @@ function splitPair(text: string, flag: string): [string, string] {
 export function registerSql(program: Command, ctx: CliContext): void {
   program
     .command("sql")
-    .description("run a SQL query on Iceberg tables (DuckDB's SQL dialect)")
-    .argument("[query]", "the query; or use --file")
-    .option("--file <path>", "read the query from a file")
+    .description("run SQL on the catalog's Iceberg tables (DDL, DML, queries), or a query on tables given by metadata file")
+    .argument("[sql]", "the statements (separated by ;); or use --file")
+    .option("--file <path>", "read the statements from a file")
     .option("--table <name=metadata>", "query a table given by its metadata JSON file, as NAME (repeatable)", collect, [])
     .option("--relocate <from=to>", "read files written under location prefix FROM from TO instead (repeatable)", collect, [])
     .option("--snapshot <name=id>", "read table NAME at snapshot ID (time travel)", collect, [])
@@ -42,14 +42,27 @@ export function registerSql(program: Command, ctx: CliContext): void {
     .addHelpText(
       "after",
       `
+Without --table, statements run on the catalog (--catalog / FLOE_CATALOG), with tables
+named namespace.table: CREATE SCHEMA, CREATE TABLE ... PARTITIONED BY (day(ts), bucket(16, id)),
+CREATE TABLE AS SELECT, INSERT INTO / INSERT OVERWRITE, DELETE, UPDATE, MERGE INTO, ALTER TABLE,
+DROP TABLE [PURGE], CALL system.rollback_to_snapshot(...), and queries with
+FOR SYSTEM_VERSION AS OF / FOR SYSTEM_TIME AS OF. The last statement's result is printed;
+what earlier ones did goes to stderr.
+
 Examples:
+  floe sql "CREATE SCHEMA shop; CREATE TABLE shop.orders (id BIGINT, ts TIMESTAMPTZ) PARTITIONED BY (day(ts))"
+  floe sql "INSERT INTO shop.orders VALUES (1, TIMESTAMPTZ '2025-01-01 10:00:00+00')"
+  floe sql --format json "SELECT * FROM shop.orders FOR SYSTEM_VERSION AS OF 123"
   floe sql --table t=warehouse/demo/events/metadata/v3.metadata.json "SELECT count(*) FROM t"
   floe sql --table t=s3://bucket/t/metadata/v1.metadata.json --snapshot t=123 --format json "SELECT * FROM t"`,
     )
     .action(async (query: string | undefined, options: SqlOptions) => {
       const sql = readQuery(query, options.file);
       const sources = tableSources(options);
-      if (sources.length === 0) throw invalidInput("floe sql: name at least one table with --table NAME=METADATA_FILE");
+      if (sources.length === 0) {
+        await runOnCatalog(sql, options, ctx);
+        return;
+      }
       const relocations = options.relocate.map((r) => {
         const [from, to] = splitPair(r, "--relocate");
         return { from, to };
@@ -66,6 +79,38 @@ Examples:
         session.close();
       }
     });
+}
+
+/** Runs the statements on the configured catalog; prints the last result, and what earlier statements did to stderr. */
+async function runOnCatalog(sql: string, options: SqlOptions, ctx: CliContext): Promise<void> {
+  if (options.relocate.length > 0 || options.snapshot.length > 0 || options.asOf.length > 0 || options.ref.length > 0) {
+    throw invalidInput("floe sql: --relocate, --snapshot, --as-of and --ref go with --table; on catalog tables use FOR SYSTEM_VERSION AS OF / FOR SYSTEM_TIME AS OF");
+  }
+  const config = await ctx.config();
+  const { openCatalog } = await import("../../catalog/openCatalog.js");
+  const { DuckDBSession } = await import("../../engine/duckdb/DuckDBSession.js");
+  const { StatementRunner } = await import("../../engine/sql/StatementRunner.js");
+  const { splitStatements, parseStatement } = await import("../../engine/sql/statements/index.js");
+  // parse everything first: a syntax error anywhere runs nothing
+  for (const statement of splitStatements(sql)) parseStatement(statement.sql, { script: sql, start: statement.start });
+  const io = new FileIORouter();
+  const catalog = await openCatalog(config.catalog, { warehouse: config.warehouse, io });
+  const session = await DuckDBSession.open();
+  try {
+    const runner = new StatementRunner({ catalog, session, io });
+    const statements = splitStatements(sql);
+    for (const [i, statement] of statements.entries()) {
+      const result = await runner.run(parseStatement(statement.sql, { script: sql, start: statement.start }));
+      if (i < statements.length - 1) {
+        if (result.message !== undefined) ctx.stderr.write(`${result.message}\n`);
+        continue;
+      }
+      ctx.stdout.write(formatRows(result.columns, result.rows, options.format));
+    }
+  } finally {
+    session.close();
+    await catalog.close();
+  }
 }
 
 function readQuery(query: string | undefined, file: string | undefined): string {

@@ -12,27 +12,24 @@ import type { TableMetadata } from "../../table/spec/tableMetadata.js";
 import { formatRows, type OutputFormat } from "../output/formatRows.js";
 import { formatOption, type CliContext } from "../main.js";
 
-/**
- * The table a command names. Today only a metadata file; catalog tables
- * (`namespace.table`) will be a second kind resolved through the configured catalog.
- */
-export type TableArgument = { kind: "metadata-file"; location: string };
+/** The table a command names: a metadata file, or a catalog table (`namespace.table`) resolved through the configured catalog. */
+export type TableArgument = { kind: "metadata-file"; location: string } | { kind: "catalog-table"; namespace: string[]; name: string; location: string };
 
 const URI = /^[a-z][a-z0-9+.-]*:/i;
 const CATALOG_NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$/;
 
 /**
  * What a TABLE argument names: a metadata JSON file given by path (made absolute) or URI
- * (`s3://...`, `file:...`, kept as written).
+ * (`s3://...`, `file:...`, kept as written), or `namespace.table` of the catalog when no
+ * file has that name.
  */
 export function resolveTableArgument(arg: string): TableArgument {
   const text = arg.trim();
   if (text === "") throw invalidInput("TABLE: give the path or URI of the table's metadata JSON file");
   if (URI.test(text) && !/^[a-z]:[\\/]/i.test(text)) return { kind: "metadata-file", location: text };
   if (CATALOG_NAME.test(text) && !/\.json(\.gz)?$/i.test(text) && !fs.existsSync(text)) {
-    throw invalidInput(
-      `TABLE "${text}" looks like a catalog table name; catalog tables are not supported here yet, give the table's metadata JSON file instead`,
-    );
+    const parts = text.split(".");
+    return { kind: "catalog-table", namespace: parts.slice(0, -1), name: parts[parts.length - 1], location: text };
   }
   return { kind: "metadata-file", location: path.resolve(text) };
 }
@@ -46,10 +43,20 @@ interface SubcommandOptions {
 }
 
 /** The metadata of the table an argument names. */
-async function loadTableMetadata(table: TableArgument, io: FileIO): Promise<TableMetadata> {
+async function loadTableMetadata(table: TableArgument, io: FileIO, ctx: CliContext): Promise<TableMetadata> {
   switch (table.kind) {
     case "metadata-file":
       return readTableMetadata(io, table.location);
+    case "catalog-table": {
+      const config = await ctx.config();
+      const { openCatalog } = await import("../../catalog/openCatalog.js");
+      const catalog = await openCatalog(config.catalog, { warehouse: config.warehouse, io });
+      try {
+        return (await catalog.loadTable({ namespace: table.namespace, name: table.name })).metadata;
+      } finally {
+        await catalog.close();
+      }
+    }
   }
 }
 
@@ -188,7 +195,7 @@ ${SUBCOMMANDS.map((s) => `  ${s.example}`).join("\n")}
     const command = table
       .command(sub.name)
       .description(sub.description)
-      .argument("<table>", "metadata JSON file of the table (path or URI)")
+      .argument("<table>", "the table: namespace.table of the catalog, or its metadata JSON file (path or URI)")
       .option("--relocate <from=to>", "read files written under location prefix FROM from TO instead (repeatable)", collect, []);
     if (sub.readsSnapshot) {
       command
@@ -204,7 +211,7 @@ ${SUBCOMMANDS.map((s) => `  ${s.example}`).join("\n")}
         const selector = sub.readsSnapshot ? snapshotSelector(options) : {};
         const { io, close } = openFileIO(options.relocate);
         try {
-          const metadata = await loadTableMetadata(target, io);
+          const metadata = await loadTableMetadata(target, io, ctx);
           const result = await sub.run({ metadata, location: target.location, io }, selector);
           ctx.stdout.write(formatRows(result.columns, result.rows, options.format));
         } finally {

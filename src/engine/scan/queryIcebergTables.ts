@@ -111,7 +111,7 @@ function uniqueCaseInsensitive(schema: Schema, name: string) {
 }
 
 /** The constant converted to the column type, in floe's in-memory form; undefined when the conversion is not exact. */
-async function constantAs(session: DuckDBSession, constant: string, type: PrimitiveType): Promise<unknown> {
+export async function constantAs(session: DuckDBSession, constant: string, type: PrimitiveType): Promise<unknown> {
   const duckType = duckdbTypeOf(type);
   const cast = `TRY_CAST(${constant} AS ${duckType})`;
   let value: string;
