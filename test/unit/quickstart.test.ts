@@ -17,22 +17,23 @@ describe("floe quickstart", () => {
     expect(run.stdout).toContain("Time travel: 20000 events at the first snapshot");
     expect(run.stdout).toContain("Try next:");
 
-    // The warehouse it leaves is usable with the other commands.
-    const metadata = path.join(warehouse, "demo", "events", "metadata", "v4.metadata.json");
-    expect(fs.existsSync(metadata)).toBe(true);
-    const query = await runFloe(["sql", "--table", `events=${metadata}`, "--format", "json", "SELECT count(*) AS n, count(DISTINCT date_trunc('day', ts)) AS days FROM events"]);
-    expect(query.code).toBe(0);
-    expect(JSON.parse(query.stdout)).toEqual([{ n: 60000, days: 3 }]);
-    const snapshots = await runFloe(["table", "snapshots", metadata, "--format", "json"]);
+    expect(run.stdout).toContain("DELETE 16");
+    expect(run.stdout).toMatch(/59985 events now, 60000 at tag before_cleanup/);
+
+    // The catalog and warehouse it leaves are usable with the other commands.
+    const query = await runFloe(["--warehouse", warehouse, "sql", "--format", "json", "SELECT count(*) AS n, count(DISTINCT date_trunc('day', ts)) AS days, count(country) AS countries FROM demo.events"]);
+    expect(query.stderr).toBe("");
+    expect(JSON.parse(query.stdout)).toEqual([{ n: 59985, days: 3, countries: 1 }]);
+    const snapshots = await runFloe(["--warehouse", warehouse, "table", "snapshots", "demo.events", "--format", "json"]);
     expect(snapshots.code).toBe(0);
-    expect(JSON.parse(snapshots.stdout)).toHaveLength(3);
+    // three days, then the delete, the update and the insert
+    expect(JSON.parse(snapshots.stdout)).toHaveLength(6);
   });
 
   it("rebuilds the demo table when run again", async () => {
     const run = await runFloe(["--warehouse", warehouse, "quickstart", "--days", "2"]);
     expect(run.code).toBe(0);
-    const metadata = path.join(warehouse, "demo", "events", "metadata", "v3.metadata.json");
-    const query = await runFloe(["sql", "--table", `events=${metadata}`, "--format", "csv", "SELECT count(*) AS n FROM events"]);
+    const query = await runFloe(["--warehouse", warehouse, "sql", "--format", "csv", "SELECT count(*) AS n FROM demo.events FOR SYSTEM_VERSION AS OF 'before_cleanup'"]);
     expect(query.stdout).toBe("n\n40000\n");
   });
 });

@@ -1,11 +1,9 @@
-import path from "node:path";
 import type { Command } from "commander";
-import { FileSystemTableCommitter } from "../../catalog/filesystem/FileSystemTableCommitter.js";
 import { invalidInput } from "../../core/errors/FloeError.js";
 import { FileIORouter } from "../../io/FileIORouter.js";
 import { PartitionSpec } from "../../table/spec/partitionSpec.js";
 import { Schema } from "../../table/spec/schema.js";
-import { Transaction } from "../../table/transaction/Transaction.js";
+import type { CommittedTable } from "../../table/transaction/TableCommitter.js";
 import { formatRows } from "../output/formatRows.js";
 import { positiveInteger, type CliContext } from "../main.js";
 
@@ -48,84 +46,95 @@ export function registerQuickstart(program: Command, ctx: CliContext): void {
     .addHelpText(
       "after",
       `
-Creates the Iceberg table demo.events in the warehouse (a day(ts)-partitioned table of
+Creates the Iceberg table demo.events in the catalog (a day(ts)-partitioned table of
 click-stream events), loads one day per commit, then queries it: a filter on ts that
-reads only the files of the days it selects, time travel to an earlier snapshot, and
-the table's history. Running it again rebuilds the demo table.`,
+reads only the files of the days it selects, and time travel to an earlier snapshot.
+Then it changes the table with SQL — UPDATE, DELETE, ALTER TABLE, a tag — and reads
+the state before the changes back by the tag. Running it again rebuilds the demo table.`,
     )
     .action(async (options: { days: number }) => {
       const config = await ctx.config();
       if (options.days > 366) throw invalidInput(`--days ${options.days}: at most 366`);
       const out = (line = "") => ctx.stdout.write(`${line}\n`);
       const io = new FileIORouter();
-      const location = joinLocation(config.warehouse, "demo/events");
-      out(`floe quickstart — warehouse ${config.warehouse}`);
+      out(`floe quickstart — warehouse ${config.warehouse}, catalog ${config.catalog}`);
       out();
 
-      // Start over: the demo table is rebuilt on every run.
-      for await (const file of io.list(location)) await io.delete(file);
-
-      const committer = new FileSystemTableCommitter(location, io);
-      let committed = await new Transaction({ io }).createTable({ schema: EVENTS_SCHEMA, spec: EVENTS_SPEC, location, properties: {} }).commit(committer);
-      out(`1. Created Iceberg table demo.events at ${location}`);
-      out(`   partitioned by day(ts): queries filter on ts, never on a partition column`);
-      out();
-
+      const { openCatalog } = await import("../../catalog/openCatalog.js");
+      const catalog = await openCatalog(config.catalog, { warehouse: config.warehouse, io });
       // DuckDB loads only when the demo runs, so `--help` answers at once.
       const { DuckDBSession } = await import("../../engine/duckdb/DuckDBSession.js");
       const { prepareIcebergTables, queryIcebergTables } = await import("../../engine/scan/queryIcebergTables.js");
-      const { writeDataFiles } = await import("../../engine/write/index.js");
+      const { appendRows } = await import("../../engine/dml/writeRows.js");
+      const { StatementRunner } = await import("../../engine/sql/StatementRunner.js");
       const session = await DuckDBSession.open();
       try {
+        // Start over: the demo table is rebuilt on every run.
+        const identifier = { namespace: ["demo"], name: "events" };
+        if (!(await catalog.namespaceExists(["demo"]))) await catalog.createNamespace(["demo"]);
+        if (await catalog.tableExists(identifier)) await catalog.dropTable(identifier, { purge: true });
+        const created = await catalog.createTable(identifier, { schema: EVENTS_SCHEMA, spec: EVENTS_SPEC });
+        out(`1. Created Iceberg table demo.events at ${created.metadata.location}`);
+        out(`   partitioned by day(ts): queries filter on ts, never on a partition column`);
+        out();
+
+        const target = { io, committer: catalog.tableCommitter(identifier), base: created as CommittedTable, name: "demo.events" };
         out(`2. Loaded ${options.days} days of events, one commit (snapshot) per day:`);
         for (let d = 0; d < options.days; d++) {
           const day = addDays(FIRST_DAY, d);
-          const files = await writeDataFiles(session, {
-            sql: eventsOfDay(day),
-            schema: committed.metadata.currentSchema(),
-            spec: committed.metadata.defaultSpec(),
-            location,
-            io,
-            properties: committed.metadata.properties,
-          });
-          committed = await new Transaction({ io, base: committed }).fastAppend(files).commit(committer);
-          const snapshot = committed.metadata.currentSnapshot()!;
-          out(`   ${day}  snapshot ${snapshot.snapshotId}  +${snapshot.summary["added-records"]} rows in ${files.length} file(s)`);
+          const result = await appendRows(session, target, eventsOfDay(day));
+          target.base = result.table;
+          out(`   ${day}  snapshot ${result.snapshotId}  +${result.insertedRows} rows in ${result.addedDataFiles} file(s)`);
         }
-        const metadataFile = committed.metadataLocation;
+        const committed = target.base;
         out();
 
         const lastDays = addDays(FIRST_DAY, Math.max(0, options.days - 2));
         const sql = `SELECT event_type, count(*) AS events, sum(amount) AS revenue FROM events WHERE ts >= TIMESTAMPTZ '${lastDays} 00:00:00+00' GROUP BY event_type ORDER BY event_type`;
-        const source = { name: "events", metadataLocation: metadataFile };
+        const source = { name: "events", metadataLocation: committed.metadataLocation };
         const prepared = (await prepareIcebergTables([source], sql, { io, session })).get("events")!;
         const result = await queryIcebergTables([source], sql, { io, session });
         const totalFiles = committed.metadata.currentSnapshot()!.summary["total-data-files"];
         out(`3. Queried the last two days. The filter on ts read ${prepared.plan.tasks.length} of ${totalFiles} data files (${prepared.plan.metrics.manifestsSkipped} of ${prepared.plan.metrics.manifests} manifests skipped):`);
-        out(`   ${sql}`);
+        out(`   ${sql.replace("FROM events", "FROM demo.events")}`);
         out(indent(formatRows(result.columns, result.rows, "table")));
 
+        const runner = new StatementRunner({ catalog, session, io });
         const first = committed.metadata.snapshotLog[0];
-        const travel = await queryIcebergTables([{ ...source, snapshotId: first.snapshotId }], "SELECT count(*) AS events FROM events", { io, session });
-        const now = await queryIcebergTables([source], "SELECT count(*) AS events FROM events", { io, session });
-        out(`4. Time travel: ${travel.rows[0][0]} events at the first snapshot (${first.snapshotId}), ${now.rows[0][0]} now.`);
+        const count = async (suffix = "") =>
+          (await runner.runScript(`SELECT count(*) AS events FROM demo.events${suffix}`)).at(-1)!.rows[0][0];
+        out(`4. Time travel: ${await count(` FOR SYSTEM_VERSION AS OF ${first.snapshotId}`)} events at the first snapshot (${first.snapshotId}), ${await count()} now.`);
         out();
 
-        const relative = path.isAbsolute(metadataFile) ? path.relative(process.cwd(), metadataFile) || metadataFile : metadataFile;
+        const lastDay = addDays(FIRST_DAY, options.days - 1);
+        const statements = [
+          "ALTER TABLE demo.events CREATE TAG before_cleanup",
+          `DELETE FROM demo.events WHERE user_id = 42`,
+          `UPDATE demo.events SET amount = amount * 2 WHERE event_type = 'purchase' AND ts >= TIMESTAMPTZ '${lastDay} 00:00:00+00'`,
+          "ALTER TABLE demo.events ADD COLUMN country VARCHAR",
+          `INSERT INTO demo.events (event_id, user_id, event_type, amount, ts, country) VALUES (1, 7, 'purchase', 9.99, TIMESTAMPTZ '${lastDay} 12:00:00+00', 'NL')`,
+        ];
+        out("5. Changed the table with SQL (floe sql runs the same statements):");
+        for (const statement of statements) {
+          const [done] = await runner.runScript(statement);
+          out(`   ${statement}`);
+          out(`     → ${done.message}`);
+        }
+        out(`   ${await count()} events now, ${await count(" FOR SYSTEM_VERSION AS OF 'before_cleanup'")} at tag before_cleanup.`);
+        out();
+
         out("Try next:");
-        out(`  floe sql --table events=${relative} "SELECT date_trunc('day', ts) AS day, count(*) FROM events GROUP BY ALL ORDER BY day"`);
-        out(`  floe sql --table events=${relative} --snapshot events=${first.snapshotId} "SELECT count(*) FROM events"`);
-        out(`  floe table snapshots ${relative}`);
-        out(`  floe table partitions ${relative}`);
-        out(`  floe table files ${relative} --format json`);
+        out(`  floe sql "SELECT date_trunc('day', ts) AS day, count(*) FROM demo.events GROUP BY ALL ORDER BY day"`);
+        out(`  floe sql "SELECT count(*) FROM demo.events FOR SYSTEM_VERSION AS OF ${first.snapshotId}"`);
+        out(`  floe sql "SELECT * FROM demo.events WHERE country IS NOT NULL"`);
+        out(`  floe table snapshots demo.events`);
+        out(`  floe table partitions demo.events`);
+        out(`  floe table files demo.events --format json`);
       } finally {
         session.close();
+        await catalog.close();
       }
     });
-}
-
-function joinLocation(base: string, relative: string): string {
-  return /^[a-z][a-z0-9+.-]*:\/\//i.test(base) ? `${base.replace(/\/+$/, "")}/${relative}` : path.join(base, relative);
 }
 
 function indent(text: string): string {
