@@ -1,7 +1,8 @@
 /**
  * floe's public TypeScript API: `import { ... } from "floe"`.
  *
- * Reading Iceberg tables with DuckDB, the FileIOs that reach table files, the table
+ * Reading and writing Iceberg tables with DuckDB, catalogs, transactions, SQL on the
+ * catalog, the FileIOs that reach table files, the table
  * metadata model, manifests, scan planning, filter expressions, partition transforms,
  * the metadata tables (`inspect`), errors and configuration.
  */
@@ -130,3 +131,59 @@ export { serializeValue, deserializeValue } from "./table/stats/singleValue.js";
 /** What Spark's Iceberg metadata tables show: `inspect.files(metadata, io)`, `inspect.history(metadata)`, ... */
 export * as inspect from "./table/inspect/index.js";
 export type { InspectResult, PartitionSummaryRow } from "./table/inspect/index.js";
+
+// --- catalogs --------------------------------------------------------------------------------
+export type {
+  Catalog,
+  Namespace,
+  TableIdentifier,
+  CreateTableOptions,
+  LoadedTable,
+  DropTableOptions,
+  NamespacePropertiesUpdate,
+  TableCommit,
+} from "./catalog/Catalog.js";
+export { openCatalog, type OpenCatalogOptions } from "./catalog/openCatalog.js";
+export { SqlCatalog, DEFAULT_CATALOG_NAME, type SqlCatalogOptions } from "./catalog/sql/SqlCatalog.js";
+export { SqliteDialect } from "./catalog/sql/SqliteDialect.js";
+export { PostgresDialect } from "./catalog/sql/PostgresDialect.js";
+export { FileSystemTableCommitter } from "./catalog/filesystem/FileSystemTableCommitter.js";
+export { formatTableIdentifier, formatNamespace } from "./catalog/identifiers.js";
+
+// --- transactions ----------------------------------------------------------------------------
+export {
+  Transaction,
+  FastAppendAction,
+  OverwriteFilesAction,
+  RowDeltaAction,
+  DeleteFilesAction,
+  RewriteFilesAction,
+  ReplacePartitionsAction,
+  UpdateSchemaAction,
+  UpdatePartitionSpecAction,
+  ReplaceSortOrderAction,
+  ManageSnapshotsAction,
+  SetPropertiesAction,
+  RemovePropertiesAction,
+  type TransactionOptions,
+  type TransactionAction,
+  type TableCommitter,
+  type CommittedTable,
+  type CommitRequest,
+  type TableUpdate,
+  type TableRequirement,
+} from "./table/transaction/index.js";
+
+// --- writing: data files and row-level changes -----------------------------------------------
+export { writeDataFiles, type WriteDataFilesOptions } from "./engine/write/DataFileWriter.js";
+export { appendRows, overwritePartitions, overwriteRows, upsertRows } from "./engine/dml/writeRows.js";
+export { deleteRows, type DeleteRowsOptions } from "./engine/dml/deleteRows.js";
+export { updateRows, type UpdateRowsOptions, type Assignment } from "./engine/dml/updateRows.js";
+export { mergeRows, type MergeRowsOptions, type MergeClause } from "./engine/dml/mergeRows.js";
+export { rewriteDataFiles, type RewriteResult } from "./engine/dml/rewriteDataFiles.js";
+export type { TableTarget, ChangeResult } from "./engine/dml/TableTarget.js";
+export type { RowLevelMode } from "./engine/dml/rowLevelMode.js";
+
+// --- SQL on the catalog ----------------------------------------------------------------------
+export { StatementRunner, type StatementRunnerOptions, type StatementResult } from "./engine/sql/StatementRunner.js";
+export { parseStatement, splitStatements, sqlTypeToIceberg, type Statement } from "./engine/sql/statements/index.js";

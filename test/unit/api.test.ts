@@ -168,3 +168,37 @@ describe.skipIf(!HAVE_ICEBERG_FIXTURES)("the public API on a fixture table", () 
 describe.skipIf(HAVE_ICEBERG_FIXTURES)("the public API on a fixture table", () => {
   it.skip(NO_FIXTURES_MESSAGE, () => undefined);
 });
+
+describe("the public API for writing", () => {
+  it("creates a catalog table, writes, changes and evolves it, and reads it back", async () => {
+    const fs = await import("node:fs");
+    const os = await import("node:os");
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "floe-api-write-"));
+    const catalog = await floe.openCatalog(`sqlite:${path.join(dir, "catalog.db")}`, { warehouse: path.join(dir, "warehouse") });
+    const session = await DuckDBSession.open();
+    try {
+      await catalog.createNamespace(["app"]);
+      const id = { namespace: ["app"], name: "users" };
+      const schema = new Schema([
+        { id: 1, name: "id", required: true, type: { type: "long" } },
+        { id: 2, name: "name", required: false, type: { type: "string" } },
+      ]);
+      let table = await catalog.createTable(id, { schema });
+      const target = () => ({ io: table.io, committer: catalog.tableCommitter(id) });
+      await floe.appendRows(session, target(), "SELECT range AS id, 'u' || range AS name FROM range(10)");
+      await floe.deleteRows(session, target(), { where: "id >= 8", mode: "merge-on-read" });
+      await floe.updateRows(session, target(), { set: [{ column: "name", expr: "upper(name)" }], where: "id = 1" });
+      table = await catalog.loadTable(id);
+      await new floe.Transaction({ io: table.io, base: table }).updateSchema((s) => s.addColumn("email", { type: "string" })).commit(catalog.tableCommitter(id));
+      const runner = new floe.StatementRunner({ catalog, session, io: table.io });
+      const [result] = await runner.runScript("SELECT count(*) AS n, max(name) AS top, count(email) AS emails FROM app.users");
+      expect(result.rows).toEqual([[8, "u7", 0]]);
+      const upper = await runner.runScript("SELECT name FROM app.users WHERE id = 1");
+      expect(upper[0].rows).toEqual([["U1"]]);
+    } finally {
+      session.close();
+      await catalog.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
