@@ -20,6 +20,7 @@ import { FileIORouter } from "../../io/FileIORouter.js";
 import { schemeOf } from "../../io/location.js";
 import { readTableMetadata, writeTableMetadata } from "../../table/spec/metadataFile.js";
 import type { TableMetadata } from "../../table/spec/tableMetadata.js";
+import { deleteAfterCommitEnabled, metadataFilesDroppedFromLog } from "../../table/transaction/metadataLog.js";
 import { checkRequirements } from "../../table/transaction/requirements.js";
 import type { CommitRequest, CommittedTable, TableCommitter } from "../../table/transaction/TableCommitter.js";
 import { Transaction } from "../../table/transaction/Transaction.js";
@@ -411,7 +412,19 @@ export class SqlCatalog implements Catalog {
       if (rejection.error === undefined || this.dialect.isUniqueViolation(rejection.error)) throw this.conflict(commit, await this.currentLocation(commit.identifier));
       throw this.databaseError(rejection.error, `cannot commit to ${formatTableIdentifier(commit.identifier)}`);
     }
+    await Promise.all(commits.map((commit, i) => this.deleteDroppedMetadata(commit, locations[i])));
     return this.committedTables(commits, locations);
+  }
+
+  /** With `write.metadata.delete-after-commit.enabled`, the metadata files the new log no longer lists are deleted (best effort). */
+  private async deleteDroppedMetadata(commit: TableCommit, location: string): Promise<void> {
+    if (commit.base === undefined || !deleteAfterCommitEnabled(commit.metadata.properties)) return;
+    try {
+      const base = await readTableMetadata(this.io, commit.base);
+      await this.deleteQuietly(metadataFilesDroppedFromLog(base, commit.metadata, location));
+    } catch {
+      // the commit happened; an old metadata file left behind is harmless
+    }
   }
 
   async close(): Promise<void> {

@@ -151,6 +151,26 @@ describe("SqlCatalog on SQLite: the JDBC catalog's database", () => {
     await catalog.close();
   });
 
+  it("deletes the metadata files that fall off the log when write.metadata.delete-after-commit.enabled is set", async () => {
+    const file = path.join(freshDir(), "catalog.db");
+    const catalog = await openAt(file);
+    await catalog.createNamespace(["ns"]);
+    const id = { namespace: ["ns"], name: "t" };
+    let table = await catalog.createTable(id, {
+      schema,
+      properties: { "write.metadata.delete-after-commit.enabled": "true", "write.metadata.previous-versions-max": "1" },
+    });
+    const locations = [table.metadataLocation];
+    for (const value of ["a", "b", "c"]) {
+      table = { ...table, ...(await new Transaction({ io: table.io, base: table }).setProperties({ step: value }).commit(catalog.tableCommitter(id))) };
+      locations.push(table.metadataLocation);
+    }
+    const exists = await Promise.all(locations.map((l) => fs.stat(l).then(() => true, () => false)));
+    // the current file and the one its log keeps remain; the two older ones are gone
+    expect(exists).toEqual([false, false, true, true]);
+    await catalog.close();
+  });
+
   it("keeps catalogs of different names in one database apart", async () => {
     const file = path.join(freshDir(), "catalog.db");
     const one = await openAt(file, { name: "one" });
