@@ -94,6 +94,15 @@ export abstract class SnapshotProducer implements TransactionAction {
   /** Checks the change against snapshots committed since the writer's starting snapshot; throws a commit-conflict. */
   protected abstract validate(metadata: TableMetadata, changes: readonly CommittedChange[], removed: readonly DataFile[]): void;
 
+  /** Whether `validate` needs the commits made since the starting snapshot (reading them costs a manifest read each). */
+  protected readsConcurrentChanges(): boolean {
+    return true;
+  }
+
+  protected refuseTag(_metadata: TableMetadata, branch: string): never {
+    throw invalidInput(`${branch} is a tag; a change can be committed to a branch only`, { ref: branch });
+  }
+
   /** The branch this action commits to. */
   get branch(): string {
     return this.options.branch ?? MAIN_BRANCH;
@@ -111,7 +120,7 @@ export abstract class SnapshotProducer implements TransactionAction {
     if (metadata === undefined) throw invalidInput(`cannot ${this.kind} a table that does not exist: create it first`);
     const branch = this.branch;
     const ref = metadata.ref(branch);
-    if (ref !== undefined && ref.type !== "branch") throw invalidInput(`${branch} is a tag; a change can be committed to a branch only`, { ref: branch });
+    if (ref !== undefined && ref.type !== "branch") this.refuseTag(metadata, branch);
     // a new branch is forked off the current snapshot, as Iceberg Java does
     const head = ref === undefined ? metadata.currentSnapshot() : metadata.snapshotById(ref.snapshotId);
     if (this.startingSnapshotId === undefined) this.startingSnapshotId = head?.snapshotId ?? null;
@@ -124,7 +133,7 @@ export abstract class SnapshotProducer implements TransactionAction {
     const snapshotId = this.snapshotId;
     const directory = metadataDirectory(metadata.location, metadata.properties);
 
-    const moved = (head?.snapshotId ?? null) !== this.startingSnapshotId;
+    const moved = (head?.snapshotId ?? null) !== this.startingSnapshotId && this.readsConcurrentChanges();
     const changes = moved ? await changesSince(context.io, metadata, head, this.startingSnapshotId, branch) : [];
     const planned = this.plan(metadata, head);
     validateFilesNotRemoved(changes, planned.removePaths);
