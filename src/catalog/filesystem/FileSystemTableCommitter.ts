@@ -54,7 +54,7 @@ export class FileSystemTableCommitter implements TableCommitter {
     const version = await this.currentVersion();
     if (version === undefined) return undefined;
     const metadataLocation = version.location;
-    return { metadata: await readTableMetadata(this.io, metadataLocation), metadataLocation };
+    return { metadata: await this.readMetadata(metadataLocation), metadataLocation };
   }
 
   /**
@@ -78,12 +78,12 @@ export class FileSystemTableCommitter implements TableCommitter {
     }
     let base: TableMetadata | undefined;
     if (request.requirements.length > 0) {
-      base = current === undefined ? undefined : await readTableMetadata(this.io, current.location);
+      base = current === undefined ? undefined : await this.readMetadata(current.location);
       checkRequirements(base, request.requirements);
     }
     // The metadata log of the version being replaced tells which files the new one drops.
     if (current !== undefined && base === undefined && deleteAfterCommitEnabled(request.metadata.properties)) {
-      base = await readTableMetadata(this.io, current.location).catch(() => undefined);
+      base = await this.readMetadata(current.location).catch(() => undefined);
     }
 
     const version = (current?.version ?? 0) + 1;
@@ -106,8 +106,23 @@ export class FileSystemTableCommitter implements TableCommitter {
       // the hint only speeds up loading; a stale one is corrected by probing the next versions
     }
     if (base !== undefined && deleteAfterCommitEnabled(request.metadata.properties)) await this.deleteDroppedMetadata(metadataFilesDroppedFromLog(base, request.metadata, location));
+    this.lastRead = { location, metadata: request.metadata };
     return { metadata: request.metadata, metadataLocation: location };
   }
+
+  /**
+   * A metadata file's contents; the last one read or written is kept, since a file is never
+   * changed once written (a commit usually checks its requirements against the version it
+   * loaded a moment ago).
+   */
+  private async readMetadata(location: string): Promise<TableMetadata> {
+    if (this.lastRead?.location === location) return this.lastRead.metadata;
+    const metadata = await readTableMetadata(this.io, location);
+    this.lastRead = { location, metadata };
+    return metadata;
+  }
+
+  private lastRead: { location: string; metadata: TableMetadata } | undefined;
 
   /** Best effort: the commit has happened, so a file that cannot be deleted is only an orphan. */
   private async deleteDroppedMetadata(files: readonly string[]): Promise<void> {

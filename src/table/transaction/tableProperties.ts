@@ -42,10 +42,15 @@ export function commitRetryPolicy(properties: Readonly<Record<string, string>>):
   };
 }
 
-/** The wait before retry number `retry` (1 for the first): doubling from the minimum, capped at the maximum. */
-export function retryDelayMs(policy: CommitRetryPolicy, retry: number): number {
-  const delay = policy.minWaitMs * 2 ** Math.max(0, retry - 1);
-  return Math.min(policy.maxWaitMs, delay);
+/**
+ * The wait before retry number `retry` (1 for the first): doubling from the minimum, capped at
+ * the maximum, then drawn at random from its upper half — without that jitter, writers that
+ * collided once wake together and collide again, and one that has backed off furthest keeps
+ * losing to those retrying sooner. `random` returns a number in [0, 1).
+ */
+export function retryDelayMs(policy: CommitRetryPolicy, retry: number, random: () => number = Math.random): number {
+  const delay = Math.min(policy.maxWaitMs, policy.minWaitMs * 2 ** Math.max(0, retry - 1));
+  return Math.round(delay / 2 + (delay / 2) * random());
 }
 
 /** Where a table's manifests and manifest lists are written. */
