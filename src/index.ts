@@ -176,7 +176,8 @@ export {
 
 // --- writing: data files and row-level changes -----------------------------------------------
 export { writeDataFiles, type WriteDataFilesOptions } from "./engine/write/DataFileWriter.js";
-export { appendRows, overwritePartitions, overwriteRows, upsertRows } from "./engine/dml/writeRows.js";
+export { appendRows, appendRecords, overwritePartitions, overwriteRows, upsertRows } from "./engine/dml/writeRows.js";
+export type { RecordSource } from "./engine/dml/recordSources.js";
 export { deleteRows, type DeleteRowsOptions } from "./engine/dml/deleteRows.js";
 export { updateRows, type UpdateRowsOptions, type Assignment } from "./engine/dml/updateRows.js";
 export { mergeRows, type MergeRowsOptions, type MergeClause } from "./engine/dml/mergeRows.js";

@@ -20,6 +20,7 @@ import type { DuckDBSession } from "../duckdb/DuckDBSession.js";
 import { quoteIdentifier } from "../duckdb/duckdbTypes.js";
 import { writeDataFiles } from "../write/DataFileWriter.js";
 import { commitRowChanges } from "./commitRowChanges.js";
+import { withRecords, type RecordSource } from "./recordSources.js";
 import { dropScan, FILE_COLUMN, POS_COLUMN, scanTarget } from "./scanTarget.js";
 import { loadTarget, unchanged, type ChangeResult, type TableTarget } from "./TableTarget.js";
 
@@ -48,6 +49,16 @@ async function commitWritten(target: TableTarget, table: CommittedTable, written
 
 function result(table: CommittedTable, target: TableTarget, fields: Partial<ChangeResult>): ChangeResult {
   return { ...unchanged(table), snapshotId: table.metadata.snapshotByRef(target.branch ?? MAIN_BRANCH)?.snapshotId, ...fields };
+}
+
+/**
+ * Appends rows given from TypeScript — records or an Apache Arrow table — in a new snapshot.
+ * They are checked against the schema first: a value that does not fit, a null in a required
+ * column or an unknown column is an error naming the row and the column, and nothing is written.
+ */
+export async function appendRecords(session: DuckDBSession, target: TableTarget, source: RecordSource): Promise<ChangeResult> {
+  const table = await loadTarget(target);
+  return withRecords(session, table.metadata.currentSchema(), source, (sql) => appendRows(session, { ...target, base: table }, sql));
 }
 
 /** INSERT INTO: appends the rows in a new snapshot (nothing is committed for no rows). */

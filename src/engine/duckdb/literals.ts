@@ -44,7 +44,16 @@ export function sqlLiteral(type: IcebergType, value: unknown): string {
       return `from_hex(${quoteString(Buffer.from(value as Uint8Array).toString("hex"))})`;
     case "unknown":
       return "NULL";
-    default:
-      throw new Error(`no SQL literal for nested type ${type.type}`);
+    case "struct": {
+      const record = value as Record<string, unknown>;
+      const fields = type.fields.map((f) => `${quoteString(f.name)}: ${sqlLiteral(f.type, record[f.name])}`);
+      return `CAST({${fields.join(", ")}} AS ${duckdbTypeOf(type)})`;
+    }
+    case "list":
+      return `CAST([${(value as unknown[]).map((e) => sqlLiteral(type.element, e)).join(", ")}] AS ${duckdbTypeOf(type)})`;
+    case "map": {
+      const entries = [...(value as Map<unknown, unknown>).entries()];
+      return `CAST(MAP {${entries.map(([k, v]) => `${sqlLiteral(type.key, k)}: ${sqlLiteral(type.value, v)}`).join(", ")}} AS ${duckdbTypeOf(type)})`;
+    }
   }
 }
