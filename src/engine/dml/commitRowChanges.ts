@@ -96,7 +96,10 @@ export async function commitRowChanges(session: DuckDBSession, target: TableTarg
       }));
       // format v3 deletes rows with deletion vectors, v2 with position delete files
       if (metadata.formatVersion >= 3) ({ deleteFiles, superseded } = await writeDeletionVectors(session, target.io, metadata, targets));
-      else deleteFiles = await writePositionDeletes(session, target.io, metadata, targets);
+      else {
+        const deletedFrom = new Map(partial.map((local) => [local, dataFileOf(local)]));
+        deleteFiles = await writePositionDeletes(session, target.io, metadata, { sql: `SELECT file, pos FROM ${removed}`, dataFiles: deletedFrom });
+      }
     }
     written.push(...deleteFiles);
     if (dataFiles.length === 0 && deleteFiles.length === 0 && whole.length === 0 && partial.length === 0) return unchanged(scan.table);
