@@ -87,15 +87,16 @@ export async function createScanView(
     return { renames, locations };
   }
 
-  const conditions = needRowIdentity ? await loadDeletes(session, io, prefix, withDeletes, columns, local) : [];
+  const deletes = needRowIdentity ? await loadDeletes(session, io, prefix, withDeletes, columns, local) : { conditions: [], positionTable: undefined };
   const body = parts.join("\nUNION ALL\n");
   const select = [
     ...columns.map((f) => `d.${quoteIdentifier(f.name)}`),
     ...(options.rowIdentity ? [`d.${FILE_COLUMN}`, `d.${POS_COLUMN}`] : []),
   ].join(", ");
-  await session.run(
-    `CREATE OR REPLACE TEMP VIEW ${quoteIdentifier(viewName)} AS SELECT ${select} FROM (${body}) AS d${conditions.length ? ` WHERE ${conditions.join(" AND ")}` : ""}`,
-  );
+  // an anti join on (file, position): DuckDB plans it as one hash join, where NOT EXISTS groups every row read
+  const antiJoin = deletes.positionTable === undefined ? "" : ` ANTI JOIN ${deletes.positionTable} AS p ON p.file = d.${FILE_COLUMN} AND p.pos = d.${POS_COLUMN}`;
+  const where = deletes.conditions.length ? ` WHERE ${deletes.conditions.join(" AND ")}` : "";
+  await session.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdentifier(viewName)} AS SELECT ${select} FROM (${body}) AS d${antiJoin}${where}`);
   return { renames, locations };
 }
 
@@ -191,10 +192,11 @@ async function nameMappedSelect(
 }
 
 /**
- * Loads delete files into temporary tables and returns the conditions that keep the rows
- * no delete names. Position deletes (and deletion vectors) become one table of
- * (local data file, position); each equality delete file becomes a table of its key
- * columns plus the data files it applies to.
+ * Loads delete files into temporary tables: position deletes (and deletion vectors) into one
+ * table of (local data file, position) the view anti-joins, and each equality delete file
+ * into a table of its key columns plus the data files it applies to, returned as conditions.
+ * All position delete files are read in one `read_parquet`, each row kept only for the data
+ * files the planner applied that delete file to (by sequence number and partition).
  */
 async function loadDeletes(
   session: DuckDBSession,
@@ -203,7 +205,7 @@ async function loadDeletes(
   tasks: readonly FileScanTask[],
   columns: readonly NestedField[],
   local: (file: DataFile) => string,
-): Promise<string[]> {
+): Promise<{ conditions: string[]; positionTable: string | undefined }> {
   const conditions: string[] = [];
   const positionTable = `${prefix}_positions`;
   await session.run(`CREATE OR REPLACE TEMP TABLE ${positionTable} (file VARCHAR, pos BIGINT)`);
@@ -213,12 +215,14 @@ async function loadDeletes(
   const targets = new Map<string, { file: DataFile; dataFiles: DataFile[] }>();
   for (const task of tasks) {
     for (const d of task.deletes) {
-      const entry = targets.get(d.filePath) ?? { file: d, dataFiles: [] };
+      const key = `${d.filePath}#${d.contentOffset ?? ""}`;
+      const entry = targets.get(key) ?? { file: d, dataFiles: [] };
       entry.dataFiles.push(task.dataFile);
-      targets.set(d.filePath, entry);
+      targets.set(key, entry);
     }
   }
 
+  const positionFiles: { file: DataFile; dataFiles: DataFile[] }[] = [];
   let equalityIndex = 0;
   for (const { file, dataFiles } of targets.values()) {
     if (file.content === DataFileContent.POSITION_DELETES && file.contentOffset !== undefined) {
@@ -228,15 +232,7 @@ async function loadDeletes(
       await insertPositions(session, positionTable, local(target), positions);
       havePositions = true;
     } else if (file.content === DataFileContent.POSITION_DELETES) {
-      const mapTable = `${prefix}_map`;
-      await session.run(`CREATE OR REPLACE TEMP TABLE ${mapTable} (original VARCHAR, local VARCHAR)`);
-      await session.run(
-        `INSERT INTO ${mapTable} VALUES ${dataFiles.map((d) => `(${quoteString(d.filePath)}, ${quoteString(local(d))})`).join(", ")}`,
-      );
-      await session.run(
-        `INSERT INTO ${positionTable} SELECT m.local, p.pos FROM read_parquet(${quoteString(local(file))}) AS p JOIN ${mapTable} AS m ON p.file_path = m.original`,
-      );
-      havePositions = true;
+      positionFiles.push({ file, dataFiles });
     } else if (file.content === DataFileContent.EQUALITY_DELETES) {
       const ids = file.equalityIds ?? [];
       const keyColumns = ids.map((id) => {
@@ -257,10 +253,19 @@ async function loadDeletes(
       conditions.push(`NOT (d.${FILE_COLUMN} IN (SELECT file FROM ${table}_files) AND EXISTS (SELECT 1 FROM ${table} AS e WHERE ${match}))`);
     }
   }
-  if (havePositions) {
-    conditions.push(`NOT EXISTS (SELECT 1 FROM ${positionTable} AS p WHERE p.file = d.${FILE_COLUMN} AND p.pos = d.${POS_COLUMN})`);
+  if (positionFiles.length > 0) {
+    // (delete file, data file it applies to): one read of every position delete file, joined to it
+    const mapTable = `${prefix}_map`;
+    await session.run(`CREATE OR REPLACE TEMP TABLE ${mapTable} (delete_file VARCHAR, original VARCHAR, local VARCHAR)`);
+    const pairs = positionFiles.flatMap(({ file, dataFiles }) => dataFiles.map((d) => `(${quoteString(local(file))}, ${quoteString(d.filePath)}, ${quoteString(local(d))})`));
+    for (let i = 0; i < pairs.length; i += 1000) await session.run(`INSERT INTO ${mapTable} VALUES ${pairs.slice(i, i + 1000).join(", ")}`);
+    const files = positionFiles.map(({ file }) => quoteString(local(file))).join(", ");
+    await session.run(
+      `INSERT INTO ${positionTable} SELECT m.local, p.pos FROM read_parquet([${files}], filename = true) AS p JOIN ${mapTable} AS m ON p.filename = m.delete_file AND p.file_path = m.original`,
+    );
+    havePositions = true;
   }
-  return conditions;
+  return { conditions, positionTable: havePositions ? positionTable : undefined };
 }
 
 async function insertPositions(session: DuckDBSession, table: string, file: string, positions: BigUint64Array | bigint[]): Promise<void> {
