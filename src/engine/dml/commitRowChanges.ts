@@ -89,14 +89,20 @@ export async function commitRowChanges(session: DuckDBSession, target: TableTarg
     let deleteFiles: DataFile[] = [];
     let superseded: DataFile[] = [];
     if (changes.mode === "merge-on-read") {
-      const targets = partial.map((local) => ({
-        dataFile: dataFileOf(local),
-        positionsSql: `SELECT pos FROM ${removed} WHERE file = ${quoteString(local)}`,
-        existingDeletes: scan.tasks.get(local)!.deletes,
-      }));
       // format v3 deletes rows with deletion vectors, v2 with position delete files
-      if (metadata.formatVersion >= 3) ({ deleteFiles, superseded } = await writeDeletionVectors(session, target.io, metadata, targets));
-      else {
+      if (metadata.formatVersion >= 3) {
+        // every partly deleted file's positions in one pass over the removed rows
+        const partialSet = new Set(partial);
+        const grouped = await session.query(`SELECT file, list(pos ORDER BY pos) FROM ${removed} GROUP BY file`);
+        const targets = grouped.rows
+          .filter(([file]) => partialSet.has(String(file)))
+          .map(([file, positions]) => ({
+            dataFile: dataFileOf(String(file)),
+            positions: (positions as (bigint | number)[]).map((p) => BigInt(p)),
+            existingDeletes: scan.tasks.get(String(file))!.deletes,
+          }));
+        ({ deleteFiles, superseded } = await writeDeletionVectors(session, target.io, metadata, targets));
+      } else {
         const deletedFrom = new Map(partial.map((local) => [local, dataFileOf(local)]));
         deleteFiles = await writePositionDeletes(session, target.io, metadata, { sql: `SELECT file, pos FROM ${removed}`, dataFiles: deletedFrom });
       }

@@ -22,8 +22,8 @@ const ROW_POSITION_FIELD_ID = 2147483645;
 
 export interface DeletionVectorTarget {
   dataFile: DataFile;
-  /** A query of one BIGINT column `pos`: the positions the change deletes. */
-  positionsSql: string;
+  /** The positions the change deletes. */
+  positions: readonly bigint[];
   /** The delete files that apply to the data file now (from the scan plan). */
   existingDeletes: readonly DataFile[];
 }
@@ -45,10 +45,8 @@ export async function writeDeletionVectors(
   const out: WrittenDeletionVectors = { deleteFiles: [], superseded: [] };
   try {
     let sequence = 0;
-    for (const { dataFile, positionsSql, existingDeletes } of targets) {
-      const positions = new Set<bigint>();
-      const result = await session.query(`SELECT DISTINCT CAST(pos AS BIGINT) FROM (${positionsSql})`);
-      for (const [pos] of result.rows) positions.add(BigInt(pos as bigint));
+    for (const { dataFile, positions: deleted, existingDeletes } of targets) {
+      const positions = new Set<bigint>(deleted);
       if (positions.size === 0) continue;
       for (const existing of existingDeletes) {
         if (existing.content !== DataFileContent.POSITION_DELETES || existing.referencedDataFile !== dataFile.filePath) continue;
