@@ -4,6 +4,7 @@ import { loadConfig } from "../core/config/loadConfig.js";
 import type { FloeConfig } from "../core/config/settings.js";
 import { OUTPUT_FORMATS, type OutputFormat } from "./output/formatRows.js";
 import { registerQuickstart } from "./commands/quickstart.js";
+import { registerServe } from "./commands/serve.js";
 import { registerSql } from "./commands/sql.js";
 import { registerTable } from "./commands/table.js";
 
@@ -52,6 +53,7 @@ export function buildProgram(ctx: Omit<CliContext, "config">): { program: Comman
     },
   };
   registerQuickstart(program, context);
+  registerServe(program, context);
   registerSql(program, context);
   registerTable(program, context);
 
