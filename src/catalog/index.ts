@@ -18,3 +18,4 @@ export { SqliteDialect, DEFAULT_BUSY_TIMEOUT_MS, type SqliteDialectOptions } fro
 export { PostgresDialect, type PostgresDialectOptions } from "./sql/PostgresDialect.js";
 export { ensureCatalogTables, TABLES_TABLE, NAMESPACE_PROPERTIES_TABLE, NAMESPACE_EXISTS_PROPERTY } from "./sql/catalogTables.js";
 export { FileSystemTableCommitter, VERSION_HINT_FILE, type FileSystemTableCommitterOptions } from "./filesystem/index.js";
+export { RestCatalog, type RestCatalogOptions } from "./rest/RestCatalog.js";

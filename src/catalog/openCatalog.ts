@@ -1,10 +1,12 @@
 /**
  * Opening the catalog a URI names (the `catalog` setting): `sqlite:PATH` or
- * `postgresql://...` / `postgres://...` give the SQL catalog on that database.
+ * `postgresql://...` / `postgres://...` give the SQL catalog on that database, `http(s)://...`
+ * a REST catalog.
  */
 import { FloeError, unsupported } from "../core/errors/FloeError.js";
 import type { FileIO } from "../io/FileIO.js";
 import type { Catalog } from "./Catalog.js";
+import { RestCatalog } from "./rest/RestCatalog.js";
 import { PostgresDialect } from "./sql/PostgresDialect.js";
 import { DEFAULT_CATALOG_NAME, SqlCatalog } from "./sql/SqlCatalog.js";
 import { SqliteDialect } from "./sql/SqliteDialect.js";
@@ -16,16 +18,20 @@ export interface OpenCatalogOptions {
   io?: FileIO;
   /** The catalog's name (`catalog_name` of the SQL catalog); default `floe`. */
   name?: string;
+  /** Where `FLOE_CATALOG_TOKEN` and `FLOE_CATALOG_CREDENTIAL` (REST catalogs) are read; default `process.env`. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /**
  * Opens the catalog `uri` names:
  * - `sqlite:PATH` — a SQLite file, PATH relative to the working directory (`sqlite:///abs/path`
  *   and `sqlite:/abs/path` are absolute); the file and its directory are created when absent;
- * - `postgresql://user:password@host:port/database` (or `postgres://`) — a PostgreSQL database.
+ * - `postgresql://user:password@host:port/database` (or `postgres://`) — a PostgreSQL database;
+ * - `http://host:port/path` (or `https://`) — an Iceberg REST catalog with that base URI,
+ *   authenticated by `FLOE_CATALOG_TOKEN` (a bearer token) or `FLOE_CATALOG_CREDENTIAL`
+ *   (OAuth2 client credentials `id:secret`).
  *
- * The catalog tables are created when missing. REST catalogs (`http(s)://`) and any other
- * scheme are `unsupported`.
+ * The SQL catalog's tables are created when missing. Any other scheme is `unsupported`.
  */
 export async function openCatalog(uri: string, options: OpenCatalogOptions): Promise<Catalog> {
   const text = uri.trim();
@@ -37,9 +43,10 @@ export async function openCatalog(uri: string, options: OpenCatalogOptions): Pro
     return SqlCatalog.open({ ...settings, dialect: new PostgresDialect(text) });
   }
   if (/^https?:\/\//i.test(text)) {
-    throw unsupported(`catalog ${text}: REST catalogs are not supported yet; use sqlite:PATH or postgresql://...`, { catalog: text });
+    const env = options.env ?? process.env;
+    return RestCatalog.open({ uri: text, name: options.name, io: options.io, token: nonEmpty(env.FLOE_CATALOG_TOKEN), credential: nonEmpty(env.FLOE_CATALOG_CREDENTIAL) });
   }
-  throw unsupported(`catalog URI "${text}" is not supported; use sqlite:PATH or postgresql://user@host:port/database`, { catalog: text });
+  throw unsupported(`catalog URI "${text}" is not supported; use sqlite:PATH, postgresql://user@host:port/database or http(s)://host:port/path`, { catalog: text });
 }
 
 /** `sqlite:PATH` → PATH; `sqlite://PATH` → PATH (so `sqlite:///abs` is `/abs`). */
@@ -48,4 +55,8 @@ export function sqlitePath(uri: string): string {
   if (rest.startsWith("//")) rest = rest.slice(2);
   if (rest.trim() === "") throw new FloeError("invalid-input", `catalog URI "${uri}" names no SQLite file; use sqlite:PATH, e.g. sqlite:warehouse/catalog.db`);
   return rest;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === "" ? undefined : value;
 }
