@@ -217,6 +217,15 @@ describe("applyUpdates: snapshots", () => {
     );
   });
 
+  it("takes a snapshot without a parent at a sequence number already used, as a replace transaction retried on a newer table makes, and keeps the highest", async () => {
+    let m = await created();
+    m = applyUpdates(m, commitSnapshot(snapshot(11n, 1n, 2000)));
+    m = applyUpdates(m, commitSnapshot(snapshot(12n, 2n, 3000, 11n)));
+    m = applyUpdates(m, commitSnapshot(snapshot(13n, 1n, 4000)));
+    expect(m.currentSnapshotId).toBe(13n);
+    expect(m.lastSequenceNumber).toBe(2n);
+  });
+
   it("removing snapshots drops their refs and the snapshot-log history up to them", async () => {
     let m = await created();
     m = applyUpdates(m, commitSnapshot(snapshot(11n, 1n, 2000)));
@@ -303,6 +312,19 @@ describe("applyUpdates: schemas, specs, sort orders, properties", () => {
       "invalid-input",
       /column id 77/,
     );
+  });
+
+  it("removes schemas and partition specs, but never the current schema or the default spec", async () => {
+    let m = await created();
+    m = applyUpdates(m, [
+      { action: "add-spec", spec: PartitionSpec.unpartitioned() },
+      { action: "set-default-spec", specId: -1 },
+    ]);
+    const oldSpec = m.specsById().keys().next().value as number;
+    m = applyUpdates(m, [{ action: "remove-partition-specs", specIds: [oldSpec] }]);
+    expect([...m.specsById().keys()]).toEqual([m.defaultSpecId]);
+    expectError(() => applyUpdates(m, [{ action: "remove-partition-specs", specIds: [m.defaultSpecId] }]), "invalid-input", /it is the default spec/);
+    expectError(() => applyUpdates(m, [{ action: "remove-schemas", schemaIds: [m.currentSchemaId] }]), "invalid-input", /it is the current schema/);
   });
 
   it("sets and removes properties, and moves the location", async () => {

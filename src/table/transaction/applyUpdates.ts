@@ -241,7 +241,8 @@ function apply(d: Draft, update: TableUpdate, nowMs: number, removed: Set<bigint
         fail(`the table already has a snapshot with id ${snapshot.snapshotId}`, { snapshotId: snapshot.snapshotId });
       }
       const version = d.formatVersion ?? DEFAULT_FORMAT_VERSION;
-      if (version >= 2 && snapshot.sequenceNumber <= d.lastSequenceNumber) {
+      // as Iceberg Java allows: a snapshot with no parent (a replace transaction started afresh) may reuse a sequence number
+      if (version >= 2 && snapshot.sequenceNumber <= d.lastSequenceNumber && snapshot.parentSnapshotId !== undefined) {
         fail(
           `snapshot ${snapshot.snapshotId} has sequence number ${snapshot.sequenceNumber}, which is not above the table's last sequence number ${d.lastSequenceNumber}`,
           { snapshotId: snapshot.snapshotId },
@@ -289,6 +290,22 @@ function apply(d: Draft, update: TableUpdate, nowMs: number, removed: Set<bigint
         if (ids.has(ref.snapshotId)) d.refs.delete(name);
       }
       if (d.currentSnapshotId !== undefined && ids.has(d.currentSnapshotId)) d.currentSnapshotId = undefined;
+      return;
+    }
+    case "remove-schemas": {
+      for (const id of update.schemaIds) {
+        if (id === d.currentSchemaId) fail(`cannot remove schema ${id}: it is the current schema`, { schemaId: id });
+      }
+      const ids = new Set(update.schemaIds);
+      d.schemas = d.schemas.filter((schema) => !ids.has(schema.schemaId));
+      return;
+    }
+    case "remove-partition-specs": {
+      for (const id of update.specIds) {
+        if (id === d.defaultSpecId) fail(`cannot remove partition spec ${id}: it is the default spec`, { specId: id });
+      }
+      const ids = new Set(update.specIds);
+      d.partitionSpecs = d.partitionSpecs.filter((spec) => !ids.has(spec.specId));
       return;
     }
     case "set-properties":

@@ -83,6 +83,18 @@ export interface RemoveSnapshotsUpdate {
   snapshotIds: bigint[];
 }
 
+/** Removes schemas no snapshot needs any more; the current schema cannot be removed. */
+export interface RemoveSchemasUpdate {
+  action: "remove-schemas";
+  schemaIds: number[];
+}
+
+/** Removes partition specs no manifest uses any more; the default spec cannot be removed. */
+export interface RemovePartitionSpecsUpdate {
+  action: "remove-partition-specs";
+  specIds: number[];
+}
+
 export interface SetPropertiesUpdate {
   action: "set-properties";
   updates: Record<string, string>;
@@ -111,6 +123,8 @@ export type TableUpdate =
   | SetSnapshotRefUpdate
   | RemoveSnapshotRefUpdate
   | RemoveSnapshotsUpdate
+  | RemoveSchemasUpdate
+  | RemovePartitionSpecsUpdate
   | SetPropertiesUpdate
   | RemovePropertiesUpdate
   | SetLocationUpdate;

@@ -13,6 +13,7 @@ const updates: TableUpdate[] = [
   { action: "upgrade-format-version", formatVersion: 3 },
   { action: "add-schema", schema: new Schema([{ id: 1, name: "id", required: true, type: { type: "long" } }], { schemaId: 2, identifierFieldIds: [1] }), lastColumnId: 1 },
   { action: "set-current-schema", schemaId: -1 },
+
   { action: "add-spec", spec: new PartitionSpec(1, [{ sourceId: 1, fieldId: 1000, name: "id_bucket", transform: "bucket[16]" }]) },
   { action: "set-default-spec", specId: -1 },
   { action: "add-sort-order", sortOrder: { orderId: 1, fields: [{ sourceId: 1, transform: "identity", direction: "desc", nullOrder: "nulls-last" }] } },
@@ -37,6 +38,8 @@ const updates: TableUpdate[] = [
   { action: "set-properties", updates: { a: "1" } },
   { action: "remove-properties", removals: ["b"] },
   { action: "set-location", location: "s3://b/t" },
+  { action: "remove-schemas", schemaIds: [0, 1] },
+  { action: "remove-partition-specs", specIds: [0] },
 ];
 
 const requirements: TableRequirement[] = [

@@ -47,6 +47,10 @@ export function tableUpdateToJson(update: TableUpdate): Record<string, unknown> 
       return { action: update.action, "ref-name": update.refName };
     case "remove-snapshots":
       return { action: update.action, "snapshot-ids": [...update.snapshotIds] };
+    case "remove-schemas":
+      return { action: update.action, "schema-ids": [...update.schemaIds] };
+    case "remove-partition-specs":
+      return { action: update.action, "spec-ids": [...update.specIds] };
     case "set-properties":
       return { action: update.action, updates: { ...update.updates } };
     case "remove-properties":
@@ -96,6 +100,10 @@ export function parseTableUpdate(json: unknown, source = "table update"): TableU
       return { action, refName: obj.string("ref-name") };
     case "remove-snapshots":
       return { action, snapshotIds: obj.array("snapshot-ids").map((id, i) => obj.longValue(`snapshot-ids[${i}]`, id)) };
+    case "remove-schemas":
+      return { action, schemaIds: obj.array("schema-ids").map((id, i) => obj.intValue(`schema-ids[${i}]`, id)) };
+    case "remove-partition-specs":
+      return { action, specIds: obj.array("spec-ids").map((id, i) => obj.intValue(`spec-ids[${i}]`, id)) };
     case "set-properties":
       return { action, updates: obj.stringMap("updates") };
     case "remove-properties":
