@@ -45,7 +45,7 @@ export async function prepareCommit(identifier: TableIdentifier, changes: TableC
   checkUpdateLocations(changes.updates, context);
   const current = await context.catalog.tableCommitter(identifier).load();
   const creates = changes.requirements.some((r) => r.type === "assert-create");
-  if (current === undefined && !creates) throw noSuchTable(`table ${identifier.namespace.join(".")}.${identifier.name} does not exist`);
+  if (current === undefined && !creates) throw noSuchTable(identifier);
   checkRequirements(current?.metadata, changes.requirements);
   let metadata;
   try {

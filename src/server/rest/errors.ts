@@ -4,6 +4,8 @@
  * 4xx; a 5xx means the server itself failed or cannot tell whether a commit happened.
  */
 import { FloeError, isFloeError } from "../../core/errors/FloeError.js";
+import type { TableIdentifier } from "../../catalog/Catalog.js";
+import { errorObject, namespaceDoesNotExist, namespaceText, protocolMessage, tableDoesNotExist } from "./protocolMessages.js";
 
 /** An error that already knows its HTTP status and protocol exception type. */
 export class RestError extends Error {
@@ -24,8 +26,9 @@ export class RestError extends Error {
 export const badRequest = (message: string) => new RestError(400, "BadRequestException", message);
 export const notAuthorized = (message: string) =>
   new RestError(401, "NotAuthorizedException", message, { "WWW-Authenticate": 'Bearer realm="iceberg"' });
-export const noSuchNamespace = (message: string) => new RestError(404, "NoSuchNamespaceException", message);
-export const noSuchTable = (message: string) => new RestError(404, "NoSuchTableException", message);
+export const noSuchNamespace = (namespace: readonly string[]) => new RestError(404, "NoSuchNamespaceException", namespaceDoesNotExist(namespace));
+export const noSuchTable = (identifier: TableIdentifier) =>
+  new RestError(404, "NoSuchTableException", tableDoesNotExist(`${namespaceText(identifier.namespace)}.${identifier.name}`));
 
 export interface ErrorModel {
   message: string;
@@ -44,7 +47,7 @@ export function toErrorModel(error: unknown, subject: Subject | undefined): { mo
   if (error instanceof RestError) return { model: { message: error.message, type: error.type, code: error.status }, headers: error.headers };
   if (isFloeError(error)) {
     const [code, type] = floeStatus(error, subject);
-    return { model: { message: error.message, type, code }, headers: {} };
+    return { model: { message: protocolMessage(error) ?? error.message, type, code }, headers: {} };
   }
   const message = error instanceof Error ? error.message : String(error);
   return { model: { message: `internal error: ${message}`, type: "InternalServerError", code: 500 }, headers: {} };
@@ -55,9 +58,14 @@ function floeStatus(error: FloeError, subject: Subject | undefined): [number, st
     case "invalid-input":
     case "malformed":
       return [400, "BadRequestException"];
-    case "not-found":
+    case "not-found": {
+      // a missing file (a table's metadata file gone from storage) is neither a missing table nor namespace
+      const object = errorObject(error)?.kind;
+      if (object === "file") return [404, "NotFoundException"];
+      if (object === "namespace") return [404, "NoSuchNamespaceException"];
       // the catalog names the missing object first: "namespace x does not exist", "table x.y does not exist"
       return subject === "table" && !/^namespace\b/i.test(error.message) ? [404, "NoSuchTableException"] : [404, "NoSuchNamespaceException"];
+    }
     case "already-exists":
       return [409, "AlreadyExistsException"];
     case "commit-conflict":

@@ -26,7 +26,7 @@ export const listNamespaces: RouteHandler = {
   async handle(request, { catalog }) {
     const parentText = request.query.get("parent");
     const parent = parentText === null || parentText === "" ? [] : decodeNamespace(parentText);
-    if (parent.length > 0 && !(await catalog.namespaceExists(parent))) throw noSuchNamespace(`namespace ${parent.join(".")} does not exist`);
+    if (parent.length > 0 && !(await catalog.namespaceExists(parent))) throw noSuchNamespace(parent);
     const page = paginate(await catalog.listNamespaces(parent), request.query);
     return ok({ namespaces: page.items, ...(page.nextPageToken ? { "next-page-token": page.nextPageToken } : {}) });
   },
@@ -54,7 +54,7 @@ export const loadNamespace: RouteHandler = {
 export const namespaceExists: RouteHandler = {
   async handle(request, { catalog }) {
     const namespace = decodeNamespace(request.params.namespace);
-    if (!(await catalog.namespaceExists(namespace))) throw noSuchNamespace(`namespace ${namespace.join(".")} does not exist`);
+    if (!(await catalog.namespaceExists(namespace))) throw noSuchNamespace(namespace);
     return noContent();
   },
 };

@@ -21,7 +21,7 @@ function pathIdentifier(request: RestRequest): TableIdentifier {
 }
 
 async function requireNamespace(namespace: string[], context: RestContext): Promise<void> {
-  if (!(await context.catalog.namespaceExists(namespace))) throw noSuchNamespace(`namespace ${namespace.join(".")} does not exist`);
+  if (!(await context.catalog.namespaceExists(namespace))) throw noSuchNamespace(namespace);
 }
 
 export const listTables: RouteHandler = {
@@ -87,7 +87,7 @@ export const tableExists: RouteHandler = {
   subject: "table",
   async handle(request, { catalog }) {
     const identifier = pathIdentifier(request);
-    if (!(await catalog.tableExists(identifier))) throw noSuchTable(`table ${identifier.namespace.join(".")}.${identifier.name} does not exist`);
+    if (!(await catalog.tableExists(identifier))) throw noSuchTable(identifier);
     return noContent();
   },
 };
@@ -150,7 +150,7 @@ export const reportMetrics: RouteHandler = {
     const identifier = pathIdentifier(request);
     const body = await request.json("report metrics request");
     parseInput(() => body.string("report-type"));
-    if (!(await catalog.tableExists(identifier))) throw noSuchTable(`table ${identifier.namespace.join(".")}.${identifier.name} does not exist`);
+    if (!(await catalog.tableExists(identifier))) throw noSuchTable(identifier);
     return noContent();
   },
 };
