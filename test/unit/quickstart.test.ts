@@ -19,6 +19,7 @@ describe("floe quickstart", () => {
 
     expect(run.stdout).toContain("DELETE 16");
     expect(run.stdout).toMatch(/59985 events now, 60000 at tag before_cleanup/);
+    expect(run.stdout).toMatch(/a REST client listed demo\.events and counted 59985 events through it/);
 
     // The catalog and warehouse it leaves are usable with the other commands.
     const query = await runFloe(["--warehouse", warehouse, "sql", "--format", "json", "SELECT count(*) AS n, count(DISTINCT date_trunc('day', ts)) AS days, count(country) AS countries FROM demo.events"]);

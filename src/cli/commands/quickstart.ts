@@ -49,8 +49,10 @@ export function registerQuickstart(program: Command, ctx: CliContext): void {
 Creates the Iceberg table demo.events in the catalog (a day(ts)-partitioned table of
 click-stream events), loads one day per commit, then queries it: a filter on ts that
 reads only the files of the days it selects, and time travel to an earlier snapshot.
-Then it changes the table with SQL — UPDATE, DELETE, ALTER TABLE, a tag — and reads
-the state before the changes back by the tag. Running it again rebuilds the demo table.`,
+Then it changes the table with SQL — UPDATE, DELETE, ALTER TABLE, a tag — reads the
+state before the changes back by the tag, and serves the catalog over the Iceberg REST
+protocol for a moment to read the table through it. Running it again rebuilds the demo
+table.`,
     )
     .action(async (options: { days: number }) => {
       const config = await ctx.config();
@@ -123,6 +125,27 @@ the state before the changes back by the tag. Running it again rebuilds the demo
         out(`   ${await count()} events now, ${await count(" FOR SYSTEM_VERSION AS OF 'before_cleanup'")} at tag before_cleanup.`);
         out();
 
+        // the same catalog over the Iceberg REST protocol, as Spark, Trino or PyIceberg reach it
+        const { FloeServer } = await import("../../server/FloeServer.js");
+        const server = new FloeServer({ catalog, warehouse: config.warehouse, io, log: () => undefined });
+        const port = await server.start({ host: "127.0.0.1", port: 0 });
+        try {
+          const uri = `http://127.0.0.1:${port}/iceberg`;
+          const rest = await openCatalog(uri, { warehouse: config.warehouse, io });
+          try {
+            const tables = await rest.listTables(["demo"]);
+            const overRest = new StatementRunner({ catalog: rest, session, io });
+            const [events] = await overRest.runScript("SELECT count(*) AS events FROM demo.events");
+            out(`6. Served the catalog over the Iceberg REST protocol at ${uri} (floe serve does this):`);
+            out(`   a REST client listed ${tables.map((t) => `${t.namespace.join(".")}.${t.name}`).join(", ")} and counted ${events.rows[0][0]} events through it.`);
+          } finally {
+            await rest.close();
+          }
+        } finally {
+          await server.stop();
+        }
+        out();
+
         out("Try next:");
         out(`  floe sql "SELECT date_trunc('day', ts) AS day, count(*) FROM demo.events GROUP BY ALL ORDER BY day"`);
         out(`  floe sql "SELECT count(*) FROM demo.events FOR SYSTEM_VERSION AS OF ${first.snapshotId}"`);
@@ -130,6 +153,7 @@ the state before the changes back by the tag. Running it again rebuilds the demo
         out(`  floe table snapshots demo.events`);
         out(`  floe table partitions demo.events`);
         out(`  floe table files demo.events --format json`);
+        out(`  floe serve --port 8181   # then: PyIceberg RestCatalog(uri="http://127.0.0.1:8181/iceberg")`);
       } finally {
         session.close();
         await catalog.close();
