@@ -14,6 +14,7 @@ import { readManifestList } from "../../table/manifest/manifestList.js";
 import { planScan } from "../../table/scan/TableScan.js";
 import { PartitionSpec } from "../../table/spec/partitionSpec.js";
 import { Schema } from "../../table/spec/schema.js";
+import type { SortOrder } from "../../table/spec/sortOrder.js";
 import type { IcebergType, NestedField, PrimitiveType } from "../../table/spec/types.js";
 import { hexToBytes, parseDecimalText } from "../../table/spec/valueCodecs.js";
 import { deserializeValue } from "../../table/stats/singleValue.js";
@@ -21,7 +22,7 @@ import type { CommittedTable } from "../../table/transaction/TableCommitter.js";
 import { Transaction } from "../../table/transaction/Transaction.js";
 import { parseTransform } from "../../table/transform/parseTransform.js";
 import { DuckDBSession } from "../duckdb/DuckDBSession.js";
-import { quoteString } from "../duckdb/duckdbTypes.js";
+import { quoteIdentifier, quoteString } from "../duckdb/duckdbTypes.js";
 import { queryIcebergTables } from "../scan/queryIcebergTables.js";
 import { writeDataFiles } from "./DataFileWriter.js";
 
@@ -523,6 +524,160 @@ describe("partitioned writes", () => {
     const result = await new Transaction({ io, base }).fastAppend(second).commit(new FileSystemTableCommitter(t.location, io));
     expect(result.metadataLocation).toBe(`${t.location}/metadata/v3.metadata.json`);
     expect(await read(t, "SELECT count(*), sum(id) FROM t")).toEqual([[40, 780]]);
+  });
+});
+
+describe("sorted writes", () => {
+  const schema = new Schema([
+    field(1, "id", { type: "long" }, true),
+    field(2, "s", { type: "string" }),
+    field(3, "at", { type: "timestamptz" }),
+    field(4, "amount", { type: "decimal", precision: 12, scale: 2 }),
+    field(5, "grp", { type: "int" }),
+  ]);
+  const types = new Map(schema.fields.map((f) => [f.id, f.type as PrimitiveType]));
+  // rows in no order (shuffled by a hash), with nulls, ties in every leading key, and instants before 1970
+  const source = (n: number) => `
+    SELECT i AS id,
+      CASE WHEN i % 11 = 0 THEN NULL ELSE chr(CAST(97 + hash(i, 's') % 4 AS INTEGER)) || CAST(hash(i) % 100 AS VARCHAR) END AS s,
+      CASE WHEN i % 13 = 0 THEN NULL ELSE TIMESTAMPTZ '1969-12-30 00:00:00+00' + to_minutes(CAST(hash(i, 'at') % 5000 AS BIGINT)) END AS "at",
+      CASE WHEN i % 7 = 0 THEN NULL ELSE CAST((CAST(hash(i, 'a') % 100000 AS BIGINT) - 50000) / 100 AS DECIMAL(12, 2)) END AS amount,
+      CAST(i % 3 AS INTEGER) AS grp
+    FROM range(${n}) t(i) ORDER BY hash(i, 'shuffle')`;
+  const order: SortOrder = {
+    orderId: 3,
+    fields: [
+      { transform: "truncate[1]", sourceId: 2, direction: "asc", nullOrder: "nulls-last" },
+      { transform: "day", sourceId: 3, direction: "desc", nullOrder: "nulls-first" },
+      { transform: "truncate[1000]", sourceId: 4, direction: "asc", nullOrder: "nulls-first" },
+      { transform: "bucket[4]", sourceId: 1, direction: "desc", nullOrder: "nulls-last" },
+      { transform: "void", sourceId: 5, direction: "asc", nullOrder: "nulls-first" },
+      { transform: "identity", sourceId: 1, direction: "asc", nullOrder: "nulls-last" },
+    ],
+  };
+
+  async function writeSorted(table: Table, sql: string, sortOrder: SortOrder | undefined, rowGroupSize?: number): Promise<DataFile[]> {
+    const m = (await table.committer.load())!.metadata;
+    return writeDataFiles(session, { sql, schema, spec: m.defaultSpec(), location: m.location, io, properties: m.properties, sortOrder, rowGroupSize });
+  }
+
+  /** The rows of a file in the order they are stored, as floe's in-memory values. */
+  async function rowsInFileOrder(file: DataFile): Promise<unknown[][]> {
+    const select = schema.fields.map((f) => inMemorySql(quoteIdentifier(f.name), types.get(f.id)!)).join(", ");
+    const stored = await rows(
+      `SELECT ${select} FROM read_parquet(${quoteString(file.filePath)}, hive_partitioning = false, file_row_number = true) ORDER BY file_row_number`,
+    );
+    return stored.map((row) => schema.fields.map((f, i) => (row[i] === null ? null : parseInMemory(types.get(f.id)!, row[i]))));
+  }
+
+  const asText = (_key: string, value: unknown) => (typeof value === "bigint" ? String(value) : value);
+
+  /** Fails at the first pair of consecutive rows out of `sortOrder`, with the sort keys computed by table/transform. */
+  function expectSorted(stored: unknown[][], sortOrder: SortOrder, where: string): void {
+    const fields = sortOrder.fields.filter((f) => f.transform !== "void");
+    const transforms = fields.map((f) => parseTransform(f.transform).bind(types.get(f.sourceId)!));
+    const keysOf = (row: unknown[]) => fields.map((f, i) => transforms[i](row[f.sourceId - 1]));
+    const compare = (a: unknown, b: unknown): number => (a === b ? 0 : (a as number) < (b as number) ? -1 : 1);
+    for (let i = 1; i < stored.length; i++) {
+      const [before, after] = [keysOf(stored[i - 1]), keysOf(stored[i])];
+      let cmp = 0;
+      for (const [k, f] of fields.entries()) {
+        const [a, b] = [before[k], after[k]];
+        if (a === null && b === null) continue;
+        cmp = a === null || b === null ? ((a === null) === (f.nullOrder === "nulls-first") ? -1 : 1) : compare(a, b) * (f.direction === "desc" ? -1 : 1);
+        if (cmp !== 0) break;
+      }
+      if (cmp > 0) expect.fail(`${where}: row ${i - 1} ${JSON.stringify(before, asText)} before row ${i} ${JSON.stringify(after, asText)}`);
+    }
+  }
+
+  it("writes the rows of an unpartitioned table in its sort order and records the order's id", async () => {
+    const table = await createTable("sorted", schema);
+    const files = await writeSorted(table, source(5000), order, 512);
+    expect(files).toHaveLength(1);
+    expect(files[0].sortOrderId).toBe(3);
+    const stored = await rowsInFileOrder(files[0]);
+    expect(stored).toHaveLength(5000);
+    expectSorted(stored, order, files[0].filePath);
+    // and the same rows as the source
+    expect(new Set(stored.map((r) => r[0]))).toEqual(new Set(Array.from({ length: 5000 }, (_, i) => BigInt(i))));
+    // the metrics are those of the sorted file
+    expect(files[0].valueCounts?.get(1)).toBe(5000n);
+    expect(files[0].nullValueCounts?.get(2)).toBe(BigInt(stored.filter((r) => r[1] === null).length));
+  });
+
+  it("cuts a sorted write above the target size into consecutive sorted files", async () => {
+    const table = await createTable("sorted-rolling", schema, undefined, { "write.target-file-size-bytes": "30000" });
+    const files = await writeSorted(table, source(20000), order, 1024);
+    expect(files.length).toBeGreaterThan(2);
+    const all: unknown[][] = [];
+    for (const file of files) {
+      expect(file.sortOrderId).toBe(3);
+      const stored = await rowsInFileOrder(file);
+      expect(BigInt(stored.length)).toBe(file.recordCount);
+      expect(file.fileSizeInBytes).toBe(BigInt((await fs.stat(file.filePath)).size));
+      all.push(...stored);
+    }
+    // files in name order are consecutive runs of the one sorted sequence
+    expectSorted(all, order, "all files in name order");
+    expect(all).toHaveLength(20000);
+    await new Transaction({ io }).fastAppend(files).commit(table.committer);
+    expect(await read(table, "SELECT count(*), count(DISTINCT id) FROM t")).toEqual([[20000, 20000]]);
+  });
+
+  it("sorts the rows inside each partition, splitting partitions above the target size", async () => {
+    const spec = new PartitionSpec(0, [{ sourceId: 5, fieldId: 1000, name: "grp", transform: "identity" }]);
+    const table = await createTable("sorted-partitioned", schema, spec, { "write.target-file-size-bytes": "250000" });
+    // DuckDB's threads hand their partitions' rows to the writer in small batches, as they do in large writes
+    await session.run("SET partitioned_write_flush_threshold = 1000");
+    const files = await writeSorted(table, source(130000), order, 1024).finally(() => session.run("RESET partitioned_write_flush_threshold"));
+    const partitions = new Map<unknown, DataFile[]>();
+    for (const file of files) partitions.set(file.partition[1000], [...(partitions.get(file.partition[1000]) ?? []), file]);
+    expect([...partitions.keys()].sort()).toEqual([0, 1, 2]);
+    for (const [grp, inPartition] of partitions) {
+      expect(inPartition.length).toBeGreaterThan(1);
+      const all: unknown[][] = [];
+      for (const file of inPartition) {
+        expect(file.sortOrderId).toBe(3);
+        const stored = await rowsInFileOrder(file);
+        expect(BigInt(stored.length)).toBe(file.recordCount);
+        expect(stored.filter((row) => row[4] !== grp)).toEqual([]);
+        all.push(...stored);
+      }
+      expectSorted(all, order, `partition grp=${String(grp)}`);
+    }
+    // the staging files are stored with another codec; the table's are zstd
+    const codecs = await rows(`SELECT DISTINCT compression FROM parquet_metadata([${files.map((f) => quoteString(f.filePath)).join(", ")}])`);
+    expect(codecs).toEqual([["ZSTD"]]);
+    await new Transaction({ io }).fastAppend(files).commit(table.committer);
+    expect(await read(table, "SELECT count(*), count(DISTINCT id) FROM t")).toEqual([[130000, 130000]]);
+  });
+
+  it("writes an unsorted order as written, with its id, and no id without an order", async () => {
+    const table = await createTable("unsorted-order", schema);
+    const [unsorted] = await writeSorted(table, source(100), { orderId: 0, fields: [] });
+    expect(unsorted.sortOrderId).toBe(0);
+    const [none] = await writeSorted(table, source(100), undefined);
+    expect(none.sortOrderId).toBeUndefined();
+  });
+
+  it("refuses a sort order on a column the schema does not have, naming the order and the field", async () => {
+    const table = await createTable("sorted-bad", schema);
+    const error = await writeSorted(table, source(10), { orderId: 2, fields: [{ transform: "identity", sourceId: 99, direction: "asc", nullOrder: "nulls-first" }] }).catch((e: unknown) => e);
+    expect(isFloeError(error, "invalid-input"), String(error)).toBe(true);
+    expect((error as Error).message).toMatch(/sort order 2, field identity\(column id 99\): the schema has no column with id 99/);
+    const bucketOfBool = new Schema([field(1, "b", { type: "boolean" })]);
+    const other = await createTable("sorted-bad-type", bucketOfBool);
+    const m = (await other.committer.load())!.metadata;
+    const typeError = await writeDataFiles(session, {
+      sql: "SELECT true AS b",
+      schema: bucketOfBool,
+      spec: m.defaultSpec(),
+      location: m.location,
+      io,
+      sortOrder: { orderId: 1, fields: [{ transform: "bucket[2]", sourceId: 1, direction: "asc", nullOrder: "nulls-first" }] },
+    }).catch((e: unknown) => e);
+    expect((typeError as Error).message).toMatch(/sort order 1, field bucket\[2\]\(b\): bucket\[2\] does not apply to boolean/);
   });
 });
 

@@ -17,6 +17,12 @@
  * came out larger than the target is rewritten into target-sized files (one extra pass over
  * that file only, never for partitions below the target).
  *
+ * Sorted writes (`sortOrder`, sortKeys.ts): DuckDB keeps the order of a query only when it
+ * writes one file, and interleaves its threads' rows in partitioned and rolling writes. So an
+ * unpartitioned write is one ordered COPY to one file, and a partitioned one stages its
+ * partition files unsorted (with a codec cheap to write and read) and rewrites each in order;
+ * a sorted file above the target size is cut into consecutive runs of rows.
+ *
  * Files are written to a staging directory (inside the data directory for a local table, so
  * moving them into place is a rename; in a local temporary directory for a remote one, from
  * which they are uploaded through the FileIO), then moved to
@@ -34,6 +40,7 @@ import { schemeOf, toLocalFilePath } from "../../io/location.js";
 import { DataFileContent, type DataFile, type PartitionData } from "../../table/manifest/dataFile.js";
 import type { PartitionSpec } from "../../table/spec/partitionSpec.js";
 import type { Schema } from "../../table/spec/schema.js";
+import type { SortOrder } from "../../table/spec/sortOrder.js";
 import { typeToString, type NestedField } from "../../table/spec/types.js";
 import type { DuckDBSession } from "../duckdb/DuckDBSession.js";
 import { duckdbTypeOf, quoteIdentifier, quoteString } from "../duckdb/duckdbTypes.js";
@@ -42,6 +49,7 @@ import { registerBucketFunctions } from "./bucketFunctions.js";
 import { fileMetrics, metricsModes, type ColumnWriteStats } from "./metrics.js";
 import { partitionColumns, type PartitionColumn } from "./partitionColumns.js";
 import { partitionPath } from "./partitionPath.js";
+import { sortKeys } from "./sortKeys.js";
 import { checkedColumn, parseRowCheckError } from "./rowChecks.js";
 import { fieldIdsOption, leafColumns, parseColumnKey, pathKey, storedFields, type ColumnStep, type LeafColumn } from "./schemaColumns.js";
 import {
@@ -69,6 +77,11 @@ export interface WriteDataFilesOptions {
   stagingDirectory?: string;
   /** How many files are moved (default 32) or uploaded (default 8) at once. */
   concurrency?: number;
+  /**
+   * The order rows are written in within each file (the table's default sort order): each
+   * file is sorted by it and records its id. Without it files are unsorted and record no id.
+   */
+  sortOrder?: SortOrder;
 }
 
 /** A file as COPY reported it, staged and not yet in place. */
@@ -114,25 +127,40 @@ export async function writeDataFiles(session: DuckDBSession, options: WriteDataF
   const projection = projectColumns(fields, source.filter((c) => !ignored.has(c.name)));
   const partitions = partitionColumns(spec, schema);
   const partitionBy = partitions.filter((p) => p.column !== undefined);
-  if (partitionBy.some((p) => p.usesBucketFunctions)) registerBucketFunctions(session.connection);
+  const order = options.sortOrder === undefined ? undefined : sortKeys(options.sortOrder, schema);
+  const orderBy = order !== undefined && order.keys.length > 0 ? order.keys : undefined;
+  if (partitionBy.some((p) => p.usesBucketFunctions) || order?.usesBucketFunctions) registerBucketFunctions(session.connection);
 
   const rows = `SELECT ${projection.join(", ")} FROM (${sql}) AS __floe_src`;
   const written = [...fields.map(checkedColumn), ...partitionBy.map((p) => `${p.sql} AS ${p.column}`)];
-  const copyOptions = [
+  const parquetOptions = (codec: string, level: string | undefined) => [
     "FORMAT parquet",
-    `COMPRESSION ${compression}`,
-    ...(compressionLevel !== undefined ? [`COMPRESSION_LEVEL ${Number(compressionLevel)}`] : []),
+    `COMPRESSION ${codec}`,
+    ...(level !== undefined ? [`COMPRESSION_LEVEL ${Number(level)}`] : []),
     `FIELD_IDS ${fieldIdsOption(fields)}`,
     "RETURN_STATS true",
-    `FILENAME_PATTERN ${quoteString(`${writeId}-{i}`)}`,
     ...(options.rowGroupSize !== undefined ? [`ROW_GROUP_SIZE ${Math.floor(options.rowGroupSize)}`] : []),
-    partitionBy.length > 0 ? `PARTITION_BY (${partitionBy.map((p) => p.column).join(", ")})` : `FILE_SIZE_BYTES ${targetFileSize}`,
   ];
-  const copy = `COPY (SELECT ${written.join(", ")} FROM (${rows}) AS __floe_rows) TO ${quoteString(staging)} (${copyOptions.join(", ")})`;
+  const fileOptions = parquetOptions(compression, compressionLevel);
+  const fileNames = `FILENAME_PATTERN ${quoteString(`${writeId}-{i}`)}`;
+  const select = `SELECT ${written.join(", ")} FROM (${rows}) AS __floe_rows`;
+  let copy: string;
+  if (partitionBy.length > 0) {
+    // a sorted write rewrites every partition file, so it stages them with a codec cheap to write and read
+    const stagingOptions = orderBy !== undefined ? parquetOptions("snappy", undefined) : fileOptions;
+    const partitionClause = `PARTITION_BY (${partitionBy.map((p) => p.column).join(", ")})`;
+    copy = `COPY (${select}) TO ${quoteString(staging)} (${[...stagingOptions, fileNames, partitionClause].join(", ")})`;
+  } else if (orderBy !== undefined) {
+    // one file keeps the order (DuckDB's rolling and partitioned writes interleave its threads' rows)
+    copy = `COPY (${select} ORDER BY ${orderBy.join(", ")}) TO ${quoteString(path.join(staging, `${writeId}-0.parquet`))} (${fileOptions.join(", ")})`;
+  } else {
+    copy = `COPY (${select}) TO ${quoteString(staging)} (${[...fileOptions, fileNames, `FILE_SIZE_BYTES ${targetFileSize}`].join(", ")})`;
+  }
+  const rewrite: RewritePlan = { fields, fileOptions, targetFileSize, orderBy, staging, writeId };
 
   const moved: string[] = [];
   try {
-    await fs.mkdir(path.dirname(staging), { recursive: true });
+    await fs.mkdir(partitionBy.length === 0 && orderBy !== undefined ? staging : path.dirname(staging), { recursive: true });
     let staged: StagedFile[];
     try {
       staged = readCopyResult(await session.query(copy), partitions);
@@ -141,9 +169,7 @@ export async function writeDataFiles(session: DuckDBSession, options: WriteDataF
     }
     checkRequiredColumns(fields, staged);
     staged = await removeEmpty(staged);
-    if (partitionBy.length > 0) {
-      staged = await rollOversized(session, staged, targetFileSize, fields, copyOptions, staging, writeId, partitions);
-    }
+    if (partitionBy.length > 0 || orderBy !== undefined) staged = await rewriteStaged(session, staged, rewrite, partitionBy.length > 0);
     const nanCounts = await countNaNs(session, staged, leaves, modes);
     const splitOffsets = await readSplitOffsets(session, staged);
 
@@ -184,6 +210,7 @@ export async function writeDataFiles(session: DuckDBSession, options: WriteDataF
         fileSizeInBytes: size,
         ...fileMetrics(leaves, file.stats, modes, nanCounts.get(file.localPath)),
         splitOffsets: splitOffsets.get(file.localPath) ?? [FIRST_ROW_GROUP_OFFSET],
+        ...(options.sortOrder !== undefined ? { sortOrderId: options.sortOrder.orderId } : {}),
       };
       files.push(dataFile);
     });
@@ -314,36 +341,72 @@ async function removeEmpty(staged: StagedFile[]): Promise<StagedFile[]> {
   return staged.filter((f) => f.recordCount > 0n);
 }
 
-/** Rewrites partition files above the target size into target-sized ones. */
-async function rollOversized(
-  session: DuckDBSession,
-  staged: StagedFile[],
-  targetFileSize: number,
-  fields: readonly NestedField[],
-  copyOptions: readonly string[],
-  staging: string,
-  writeId: string,
-  partitions: readonly PartitionColumn[],
-): Promise<StagedFile[]> {
+/** What the files written after the first COPY share. */
+interface RewritePlan {
+  fields: readonly NestedField[];
+  /** COPY options of a data file (format, codec, field ids, statistics, row group size). */
+  fileOptions: readonly string[];
+  targetFileSize: number;
+  /** ORDER BY keys of a sorted write. */
+  orderBy: readonly string[] | undefined;
+  staging: string;
+  writeId: string;
+}
+
+/**
+ * The staged files as the table gets them: a sorted write's partition files (staged unsorted)
+ * rewritten in order, and every file above the target size split into target-sized ones.
+ * Files that are already right are kept as they are.
+ */
+async function rewriteStaged(session: DuckDBSession, staged: StagedFile[], plan: RewritePlan, partitioned: boolean): Promise<StagedFile[]> {
   const out: StagedFile[] = [];
-  let split = 0;
-  for (const file of staged) {
-    if (file.sizeInBytes <= BigInt(targetFileSize)) {
-      out.push(file);
-      continue;
+  let n = 0;
+  const target = BigInt(plan.targetFileSize);
+  for (let file of staged) {
+    if (plan.orderBy !== undefined && partitioned) {
+      const sorted = path.join(plan.staging, `sorted-${n++}.parquet`);
+      const [result] = readCopyResult(await session.query(`COPY (${selectFrom(plan, file)} ORDER BY ${plan.orderBy.join(", ")}) TO ${quoteString(sorted)} (${plan.fileOptions.join(", ")})`), []);
+      await fs.rm(file.localPath, { force: true });
+      file = { ...result, partition: file.partition };
     }
-    const dir = path.join(staging, `split-${split++}`);
-    const options = copyOptions
-      .filter((o) => !o.startsWith("PARTITION_BY") && !o.startsWith("FILENAME_PATTERN"))
-      .concat([`FILE_SIZE_BYTES ${targetFileSize}`, `FILENAME_PATTERN ${quoteString(`${writeId}-{i}`)}`]);
-    const columns = fields.map((f) => quoteIdentifier(f.name)).join(", ");
-    const result = await session.query(
-      `COPY (SELECT ${columns} FROM read_parquet(${quoteString(file.localPath)}, hive_partitioning = false)) TO ${quoteString(dir)} (${options.join(", ")})`,
-    );
-    for (const part of readCopyResult(result, partitions)) out.push({ ...part, partition: file.partition });
-    await fs.rm(file.localPath, { force: true });
+    if (file.sizeInBytes <= target) {
+      out.push(file);
+    } else if (plan.orderBy !== undefined) {
+      out.push(...(await splitInOrder(session, file, plan, n++)));
+    } else {
+      const dir = path.join(plan.staging, `split-${n++}`);
+      const options = [...plan.fileOptions, `FILE_SIZE_BYTES ${plan.targetFileSize}`, `FILENAME_PATTERN ${quoteString(`${plan.writeId}-{i}`)}`];
+      const result = await session.query(`COPY (${selectFrom(plan, file)}) TO ${quoteString(dir)} (${options.join(", ")})`);
+      for (const part of readCopyResult(result, [])) out.push({ ...part, partition: file.partition });
+      await fs.rm(file.localPath, { force: true });
+    }
   }
   return removeEmpty(out);
+}
+
+/**
+ * A sorted file cut into consecutive runs of rows, each about the target size. DuckDB keeps
+ * the order of one file only, so each run is written by its own COPY.
+ */
+async function splitInOrder(session: DuckDBSession, file: StagedFile, plan: RewritePlan, n: number): Promise<StagedFile[]> {
+  const pieces = (file.sizeInBytes + BigInt(plan.targetFileSize) - 1n) / BigInt(plan.targetFileSize);
+  const rowsPerPiece = (file.recordCount + pieces - 1n) / pieces;
+  const out: StagedFile[] = [];
+  for (let i = 0n; i * rowsPerPiece < file.recordCount; i++) {
+    const piece = path.join(plan.staging, `piece-${n}-${i}.parquet`);
+    const result = await session.query(
+      `COPY (${selectFrom(plan, file)} LIMIT ${rowsPerPiece} OFFSET ${i * rowsPerPiece}) TO ${quoteString(piece)} (${plan.fileOptions.join(", ")})`,
+    );
+    for (const part of readCopyResult(result, [])) out.push({ ...part, partition: file.partition });
+  }
+  await fs.rm(file.localPath, { force: true });
+  return out;
+}
+
+/** The stored columns of a staged file, in file order. */
+function selectFrom(plan: RewritePlan, file: StagedFile): string {
+  const columns = plan.fields.map((f) => quoteIdentifier(f.name)).join(", ");
+  return `SELECT ${columns} FROM read_parquet(${quoteString(file.localPath)}, hive_partitioning = false)`;
 }
 
 /** NaN counts of float and double columns in files whose statistics say they have NaNs, by file and field id. */

@@ -2,6 +2,7 @@ export { writeDataFiles, type WriteDataFilesOptions } from "./DataFileWriter.js"
 export { registerBucketFunctions, BUCKET_FUNCTIONS } from "./bucketFunctions.js";
 export { partitionColumns, columnReference, type PartitionColumn } from "./partitionColumns.js";
 export { partitionPath, partitionValueText, escapePathValue } from "./partitionPath.js";
+export { sortKeys, type SortKeys } from "./sortKeys.js";
 export {
   fileMetrics,
   metricsModes,

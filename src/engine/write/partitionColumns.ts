@@ -25,6 +25,7 @@ import { hexToBytes } from "../../table/spec/valueCodecs.js";
 import { isPrimitive, typeToString, type PrimitiveType } from "../../table/spec/types.js";
 import { parseTransform } from "../../table/transform/parseTransform.js";
 import { BucketTransform } from "../../table/transform/BucketTransform.js";
+import type { Transform } from "../../table/transform/Transform.js";
 import { TruncateTransform } from "../../table/transform/TruncateTransform.js";
 import { quoteIdentifier } from "../duckdb/duckdbTypes.js";
 import { BUCKET_FUNCTIONS } from "./bucketFunctions.js";
@@ -64,9 +65,13 @@ const MICROS_PER_HOUR = 3_600_000_000n;
 const NANOS_PER_DAY = 86_400_000_000_000n;
 const NANOS_PER_HOUR = 3_600_000_000_000n;
 
-/** ⌊x / d⌋ for BIGINT x and a positive constant d (DuckDB's `//` truncates toward zero). */
+/**
+ * ⌊x / d⌋ for BIGINT x and a positive constant d. DuckDB's `//` truncates toward zero, which is
+ * the floor for x ≥ 0; below zero, (x + 1) // d - 1 is. One division per row: this runs for
+ * every row written to a table partitioned by day or hour of a timestamptz.
+ */
 export function floorDivSql(x: string, d: bigint): string {
-  return `((${x} - (((${x} % ${d}) + ${d}) % ${d})) // ${d})`;
+  return `(CASE WHEN ${x} >= 0 THEN ${x} // ${d} ELSE (${x} + 1) // ${d} - 1 END)`;
 }
 
 const parseInt32 = (text: string | null): unknown => (text === null ? null : Number(text));
@@ -155,6 +160,13 @@ function bucket(type: PrimitiveType, ref: string, n: number): string {
   }
 }
 
+/** truncate[W] of a decimal as its unscaled HUGEINT; W counts units of the last digit (W = 50 at scale 2 is 0.50). */
+export function truncatedUnscaledDecimal(ref: string, w: number): string {
+  const width = `CAST(${w} AS HUGEINT)`;
+  const unscaled = `CAST(replace(CAST(${ref} AS VARCHAR), '.', '') AS HUGEINT)`;
+  return `(${unscaled} - (((${unscaled} % ${width}) + ${width}) % ${width}))`;
+}
+
 function truncate(type: PrimitiveType, ref: string, w: number): { sql: string; parse: (text: string | null) => unknown } {
   switch (type.type) {
     case "int": {
@@ -166,13 +178,8 @@ function truncate(type: PrimitiveType, ref: string, w: number): { sql: string; p
       const r = `(CAST(${ref} AS HUGEINT) - (((CAST(${ref} AS HUGEINT) % ${w}) + ${w}) % ${w}))`;
       return { sql: `CAST(CASE WHEN ${r} < -9223372036854775808 THEN ${r} + 18446744073709551616 ELSE ${r} END AS BIGINT)`, parse: parseInt64 };
     }
-    case "decimal": {
-      // W counts units of the last digit: W = 50 at scale 2 is 0.50
-      const width = `CAST(${w} AS HUGEINT)`;
-      const unscaled = `CAST(replace(CAST(${ref} AS VARCHAR), '.', '') AS HUGEINT)`;
-      const r = `(${unscaled} - (((${unscaled} % ${width}) + ${width}) % ${width}))`;
-      return { sql: `CAST(${r} AS VARCHAR)`, parse: (t) => (t === null ? null : BigInt(t)) };
-    }
+    case "decimal":
+      return { sql: `CAST(${truncatedUnscaledDecimal(ref, w)} AS VARCHAR)`, parse: (t) => (t === null ? null : BigInt(t)) };
     case "string":
       return { sql: `left(${ref}, ${w})`, parse: (t) => t };
     case "binary":
@@ -215,6 +222,25 @@ function temporal(unit: "year" | "month" | "day" | "hour", type: PrimitiveType, 
   }
 }
 
+/** A transform's value in SQL, and how to read its text back. */
+export interface TransformSql {
+  sql: string;
+  parse: (text: string | null) => unknown;
+  usesBucketFunctions: boolean;
+}
+
+/**
+ * `transform` (neither void nor unknown) applied in SQL to `ref`, a value of `type`; the
+ * caller has checked that the transform applies to the type.
+ */
+export function transformSql(transform: Transform, type: PrimitiveType, ref: string): TransformSql {
+  if (transform instanceof BucketTransform) return { sql: bucket(type, ref, transform.numBuckets), parse: parseInt32, usesBucketFunctions: true };
+  if (transform instanceof TruncateTransform) return { ...truncate(type, ref, transform.width), usesBucketFunctions: false };
+  if (transform.isIdentity) return { ...identity(type, ref), usesBucketFunctions: false };
+  const unit = transform.kind as "year" | "month" | "day" | "hour";
+  return { sql: temporal(unit, type, ref), parse: parseInt32, usesBucketFunctions: false };
+}
+
 /**
  * The partition columns of `spec` over rows whose columns are named as in `schema`
  * (`qualifier` prefixes the column references). Columns are named `__floe_p0`, `__floe_p1`, ...
@@ -231,17 +257,6 @@ export function partitionColumns(spec: PartitionSpec, schema: Schema, qualifier?
     if (!isPrimitive(source.type) || !transform.canTransform(source.type)) {
       throw unsupported(`cannot write partition field ${field.name}: ${field.transform} of ${source.name} (${typeToString(source.type)})`);
     }
-    const type = source.type;
-    const ref = columnReference(schema, field.sourceId, qualifier);
-    const column = `__floe_p${i}`;
-    if (transform instanceof BucketTransform) {
-      return { field, column, sql: bucket(type, ref, transform.numBuckets), parse: parseInt32, usesBucketFunctions: true };
-    }
-    if (transform instanceof TruncateTransform) {
-      return { field, column, ...truncate(type, ref, transform.width), usesBucketFunctions: false };
-    }
-    if (transform.isIdentity) return { field, column, ...identity(type, ref), usesBucketFunctions: false };
-    const unit = transform.kind as "year" | "month" | "day" | "hour";
-    return { field, column, sql: temporal(unit, type, ref), parse: parseInt32, usesBucketFunctions: false };
+    return { field, column: `__floe_p${i}`, ...transformSql(transform, source.type, columnReference(schema, field.sourceId, qualifier)) };
   });
 }
