@@ -241,3 +241,17 @@ describe("format v3 merge-on-read", () => {
     expect(current.metadata.currentSnapshot()!.summary).toMatchObject({ "added-dvs": "2", "removed-dvs": "1", "total-position-deletes": "5" });
   });
 });
+
+describe("sorted tables", () => {
+  it("writes rows in the table's sort order, with the order id on each file", async () => {
+    const current = (await target.committer.load())!;
+    await new Transaction({ io, base: current }).replaceSortOrder((o) => o.desc("id")).commit(target.committer);
+    await appendRows(session, target, "SELECT range AS id, 'x' AS name, DATE '2025-01-09' AS day, 0.0 AS amount FROM range(1000, 1010)");
+    const table = (await target.committer.load())!;
+    const files = (await planScan(table.metadata, io)).tasks.map((t) => t.dataFile).filter((f) => f.sortOrderId !== undefined && f.sortOrderId > 0);
+    expect(files).toHaveLength(1);
+    const local = await io.localPath(files[0].filePath);
+    const order = await session.query(`SELECT id FROM read_parquet('${local}')`);
+    expect(order.rows.map((r) => Number(r[0]))).toEqual([1009, 1008, 1007, 1006, 1005, 1004, 1003, 1002, 1001, 1000]);
+  });
+});

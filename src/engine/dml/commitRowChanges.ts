@@ -84,6 +84,7 @@ export async function commitRowChanges(session: DuckDBSession, target: TableTarg
             location: metadata.location,
             io: target.io,
             properties: metadata.properties,
+            sortOrder: metadata.defaultSortOrder().fields.length > 0 ? metadata.defaultSortOrder() : undefined,
           });
     written.push(...dataFiles);
     let deleteFiles: DataFile[] = [];

@@ -25,7 +25,9 @@ import { dropScan, FILE_COLUMN, POS_COLUMN, scanTarget } from "./scanTarget.js";
 import { loadTarget, unchanged, type ChangeResult, type TableTarget } from "./TableTarget.js";
 
 /** Writes the rows of `sql` (the table's columns, by name) as data files of the table's current schema and spec. */
-export async function writeTableFiles(session: DuckDBSession, io: TableTarget["io"], metadata: TableMetadata, sql: string, schema = metadata.currentSchema()): Promise<DataFile[]> {
+export async function writeTableFiles(session: DuckDBSession, io: TableTarget["io"], metadata: TableMetadata, sql: string, columns?: Schema): Promise<DataFile[]> {
+  const schema = columns ?? metadata.currentSchema();
+  const order = metadata.defaultSortOrder();
   return writeDataFiles(session, {
     sql,
     schema,
@@ -33,6 +35,8 @@ export async function writeTableFiles(session: DuckDBSession, io: TableTarget["i
     location: metadata.location,
     io,
     properties: metadata.properties,
+    // rows are written in the table's sort order when it has one (not the key-only files of equality deletes)
+    sortOrder: columns === undefined && order.fields.length > 0 ? order : undefined,
   });
 }
 
