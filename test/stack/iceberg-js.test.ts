@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Catalog } from "../../src/catalog/Catalog.js";
 import { openCatalog } from "../../src/catalog/openCatalog.js";
 import { FileIORouter } from "../../src/io/FileIORouter.js";
-import { FloeServer } from "../../src/server/FloeServer.js";
+import { FloeServer } from "../../src/catalog/rest/server/FloeServer.js";
 
 const ICEBERG_JS = "iceberg-js@1.0.0";
 const scratch = path.join(path.dirname(fileURLToPath(import.meta.url)), ".iceberg-js");

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Catalog } from "../../src/catalog/Catalog.js";
 import { openCatalog } from "../../src/catalog/openCatalog.js";
 import { FileIORouter } from "../../src/io/FileIORouter.js";
-import { FloeServer } from "../../src/server/FloeServer.js";
+import { FloeServer } from "../../src/catalog/rest/server/FloeServer.js";
 import { stackEnv } from "../../scripts/stack/env.mjs";
 
 // PyIceberg's RestCatalog against `floe serve` (in-process, SQLite catalog): the whole table

@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Catalog } from "../../src/catalog/Catalog.js";
 import { openCatalog } from "../../src/catalog/openCatalog.js";
 import { FileIORouter } from "../../src/io/FileIORouter.js";
-import { FloeServer } from "../../src/server/FloeServer.js";
+import { FloeServer } from "../../src/catalog/rest/server/FloeServer.js";
 import { projectRoot } from "../../scripts/stack/env.mjs";
 
 const KIT_DIR = path.join(projectRoot, "test", "rck");

@@ -8,7 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll } from "vitest";
 import { LocalFileIO } from "../../io/LocalFileIO.js";
-import { FloeServer } from "../../server/FloeServer.js";
+import { FloeServer } from "./server/FloeServer.js";
 import { runCatalogContract, type CatalogContractSubject } from "../CatalogContract.js";
 import { SqlCatalog } from "../sql/SqlCatalog.js";
 import { SqliteDialect } from "../sql/SqliteDialect.js";

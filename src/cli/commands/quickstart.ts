@@ -126,7 +126,7 @@ table.`,
         out();
 
         // the same catalog over the Iceberg REST protocol, as Spark, Trino or PyIceberg reach it
-        const { FloeServer } = await import("../../server/FloeServer.js");
+        const { FloeServer } = await import("../../catalog/rest/server/FloeServer.js");
         const server = new FloeServer({ catalog, warehouse: config.warehouse, io, log: () => undefined });
         const port = await server.start({ host: "127.0.0.1", port: 0 });
         try {

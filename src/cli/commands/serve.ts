@@ -4,7 +4,7 @@
  */
 import { InvalidArgumentError, type Command } from "commander";
 import { FileIORouter } from "../../io/FileIORouter.js";
-import { DEFAULT_HOST, DEFAULT_PORT, FloeServer } from "../../server/FloeServer.js";
+import { DEFAULT_HOST, DEFAULT_PORT, FloeServer } from "../../catalog/rest/server/FloeServer.js";
 import type { CliContext } from "../main.js";
 
 interface ServeOptions {

@@ -3,8 +3,8 @@
  * drop and update properties. A namespace's `location` property must stay in the warehouse,
  * since its tables go under it.
  */
-import { isFloeError } from "../../core/errors/FloeError.js";
-import type { JsonFields } from "../../table/spec/json.js";
+import { isFloeError } from "../../../core/errors/FloeError.js";
+import type { JsonFields } from "../../../table/spec/json.js";
 import { stringArray } from "./bodies.js";
 import { noSuchNamespace, parseInput, RestError } from "./errors.js";
 import { checkNamespaceLevels, decodeNamespace } from "./names.js";

@@ -4,8 +4,8 @@
  * they reach the catalog: no empty level, no control character, no dot inside a level (the SQL
  * catalog stores namespaces dot-joined) — all 400s.
  */
-import type { Namespace, TableIdentifier } from "../../catalog/Catalog.js";
-import type { JsonFields } from "../../table/spec/json.js";
+import type { Namespace, TableIdentifier } from "../../Catalog.js";
+import type { JsonFields } from "../../../table/spec/json.js";
 import { stringArray } from "./bodies.js";
 import { badRequest, parseInput } from "./errors.js";
 

@@ -6,7 +6,7 @@ import { parseInput } from "./errors.js";
 import { prepareCommit, parseTableChanges } from "./commitTable.js";
 import { parseTableIdentifier } from "./names.js";
 import { noContent, type RouteHandler } from "./routeTypes.js";
-import { JsonFields } from "../../table/spec/json.js";
+import { JsonFields } from "../../../table/spec/json.js";
 
 export const commitTransaction: RouteHandler = {
   subject: "table",

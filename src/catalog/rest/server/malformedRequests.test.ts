@@ -87,7 +87,7 @@ let authed: RestHarness;
 
 async function seed(h: RestHarness): Promise<void> {
   await h.catalog.createNamespace(["shop"]);
-  await h.catalog.createTable({ namespace: ["shop"], name: "orders" }, { schema: (await import("../../table/spec/typeJson.js")).parseSchema(SCHEMA_JSON) });
+  await h.catalog.createTable({ namespace: ["shop"], name: "orders" }, { schema: (await import("../../../table/spec/typeJson.js")).parseSchema(SCHEMA_JSON) });
 }
 
 beforeAll(async () => {

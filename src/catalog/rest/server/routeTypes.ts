@@ -2,9 +2,9 @@
  * What a REST route handler gets and returns: handlers are plain async functions from a parsed
  * request to a status and JSON body, so they know nothing of `node:http`.
  */
-import type { Catalog, TableIdentifier } from "../../catalog/Catalog.js";
-import type { FileIO } from "../../io/FileIO.js";
-import type { JsonFields } from "../../table/spec/json.js";
+import type { Catalog, TableIdentifier } from "../../Catalog.js";
+import type { FileIO } from "../../../io/FileIO.js";
+import type { JsonFields } from "../../../table/spec/json.js";
 import type { Subject } from "./errors.js";
 import type { LocationPolicy } from "./locations.js";
 import type { PathParams } from "./router.js";

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FloeError } from "../../core/errors/FloeError.js";
+import { FloeError } from "../../../core/errors/FloeError.js";
 import { protocolMessage } from "./protocolMessages.js";
 import { SCHEMA_JSON, startRestHarness, type RestHarness } from "./restTestHarness.js";
 

@@ -6,10 +6,10 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { Catalog, Namespace } from "../../catalog/Catalog.js";
-import { openCatalog } from "../../catalog/openCatalog.js";
-import { FileIORouter } from "../../io/FileIORouter.js";
-import { FloeServer } from "../FloeServer.js";
+import type { Catalog, Namespace } from "../../Catalog.js";
+import { openCatalog } from "../../openCatalog.js";
+import { FileIORouter } from "../../../io/FileIORouter.js";
+import { FloeServer } from "./FloeServer.js";
 import type { AuthOptions } from "./oauth.js";
 
 export interface RestHarness {

@@ -4,14 +4,14 @@
  * compare-and-swap. A failed requirement or a lost race is a `commit-conflict` (409); an update
  * that cannot be applied is a 400.
  */
-import type { TableCommit, TableIdentifier } from "../../catalog/Catalog.js";
-import { FloeError } from "../../core/errors/FloeError.js";
-import type { JsonFields } from "../../table/spec/json.js";
-import { applyUpdates } from "../../table/transaction/applyUpdates.js";
-import { checkRequirements } from "../../table/transaction/requirements.js";
-import type { CommittedTable } from "../../table/transaction/TableCommitter.js";
-import type { TableRequirement, TableUpdate } from "../../table/transaction/updates.js";
-import { parseTableRequirement, parseTableUpdate } from "../../table/transaction/updatesJson.js";
+import type { TableCommit, TableIdentifier } from "../../Catalog.js";
+import { FloeError } from "../../../core/errors/FloeError.js";
+import type { JsonFields } from "../../../table/spec/json.js";
+import { applyUpdates } from "../../../table/transaction/applyUpdates.js";
+import { checkRequirements } from "../../../table/transaction/requirements.js";
+import type { CommittedTable } from "../../../table/transaction/TableCommitter.js";
+import type { TableRequirement, TableUpdate } from "../../../table/transaction/updates.js";
+import { parseTableRequirement, parseTableUpdate } from "../../../table/transaction/updatesJson.js";
 import { badRequest, noSuchTable, parseInput } from "./errors.js";
 import type { RestContext } from "./routeTypes.js";
 

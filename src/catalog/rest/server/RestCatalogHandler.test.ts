@@ -1,7 +1,7 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseJsonLossless } from "../../table/spec/json.js";
-import { parseTableMetadataJson } from "../../table/spec/tableMetadata.js";
+import { parseJsonLossless } from "../../../table/spec/json.js";
+import { parseTableMetadataJson } from "../../../table/spec/tableMetadata.js";
 import { SCHEMA_JSON, startRestHarness, type RestHarness } from "./restTestHarness.js";
 
 let h: RestHarness;

@@ -2,13 +2,13 @@
  * The table endpoints: list, create (also staged), load, exists (HEAD), drop (with
  * `purgeRequested`), commit, rename, register and metrics reports.
  */
-import type { CreateTableOptions, TableIdentifier } from "../../catalog/Catalog.js";
-import { JsonFields } from "../../table/spec/json.js";
-import { PartitionSpec, parsePartitionFields } from "../../table/spec/partitionSpec.js";
-import { parseSortOrderJson } from "../../table/spec/sortOrder.js";
-import { parseSchemaJson } from "../../table/spec/typeJson.js";
-import { applyUpdates } from "../../table/transaction/applyUpdates.js";
-import { NewTableAction } from "../../table/transaction/NewTableAction.js";
+import type { CreateTableOptions, TableIdentifier } from "../../Catalog.js";
+import { JsonFields } from "../../../table/spec/json.js";
+import { PartitionSpec, parsePartitionFields } from "../../../table/spec/partitionSpec.js";
+import { parseSortOrderJson } from "../../../table/spec/sortOrder.js";
+import { parseSchemaJson } from "../../../table/spec/typeJson.js";
+import { applyUpdates } from "../../../table/transaction/applyUpdates.js";
+import { NewTableAction } from "../../../table/transaction/NewTableAction.js";
 import { commitTable, parseTableChanges } from "./commitTable.js";
 import { badRequest, noSuchNamespace, noSuchTable, parseInput } from "./errors.js";
 import { decodeNamespace, identifierJson, parseTableIdentifier, tableIdentifier } from "./names.js";

@@ -5,7 +5,7 @@
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { restCatalogHandler, type RestCatalogOptions } from "./rest/RestCatalogHandler.js";
+import { restCatalogHandler, type RestCatalogOptions } from "./RestCatalogHandler.js";
 
 export type FloeServerOptions = RestCatalogOptions;
 

@@ -4,7 +4,7 @@
  * serialized with bigints as bare JSON integers.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { JsonFields, parseJsonLossless, stringifyJson } from "../../table/spec/json.js";
+import { JsonFields, parseJsonLossless, stringifyJson } from "../../../table/spec/json.js";
 import { badRequest, parseInput, RestError } from "./errors.js";
 
 /** The default largest request body: 10 MiB. */

@@ -5,9 +5,9 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import path from "node:path";
-import type { Catalog, TableIdentifier } from "../../catalog/Catalog.js";
-import type { FileIO } from "../../io/FileIO.js";
-import { schemeOf } from "../../io/location.js";
+import type { Catalog, TableIdentifier } from "../../Catalog.js";
+import type { FileIO } from "../../../io/FileIO.js";
+import { schemeOf } from "../../../io/location.js";
 import { DEFAULT_BODY_LIMIT, parseJsonObject, readBodyText, requireJsonContentType, sendJson, sendNoContent } from "./bodies.js";
 import { configRoute } from "./configRoute.js";
 import { RestError, toErrorModel, type Subject } from "./errors.js";

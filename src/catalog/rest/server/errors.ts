@@ -3,8 +3,8 @@
  * with the status and exception type the Iceberg REST protocol assigns. Bad input is always a
  * 4xx; a 5xx means the server itself failed or cannot tell whether a commit happened.
  */
-import { FloeError, isFloeError } from "../../core/errors/FloeError.js";
-import type { TableIdentifier } from "../../catalog/Catalog.js";
+import { FloeError, isFloeError } from "../../../core/errors/FloeError.js";
+import type { TableIdentifier } from "../../Catalog.js";
 import { errorObject, namespaceDoesNotExist, namespaceText, protocolMessage, tableDoesNotExist } from "./protocolMessages.js";
 
 /** An error that already knows its HTTP status and protocol exception type. */

@@ -4,8 +4,8 @@
  * failed: current schema changed"), so the protocol's errors lead with that wording; floe's own
  * detail follows where it says more.
  */
-import type { FloeError } from "../../core/errors/FloeError.js";
-import type { TableRequirementType } from "../../table/transaction/updates.js";
+import type { FloeError } from "../../../core/errors/FloeError.js";
+import type { TableRequirementType } from "../../../table/transaction/updates.js";
 
 /** Namespaces print as their levels joined by dots, tables as `namespace.name`, as the reference catalog prints them. */
 export function namespaceText(namespace: readonly string[]): string {
