@@ -15,7 +15,6 @@
  * rewrites, or removed a file it touches makes it fail with a conflict and leaves the table
  * as that commit left it. Files written for a commit that certainly failed are removed.
  */
-import { isFloeError } from "../../core/errors/FloeError.js";
 import { DataFileContent, type DataFile } from "../../table/manifest/dataFile.js";
 import { OverwriteFilesAction } from "../../table/transaction/OverwriteFilesAction.js";
 import { RowDeltaAction } from "../../table/transaction/RowDeltaAction.js";
@@ -25,6 +24,7 @@ import { quoteIdentifier, quoteString } from "../duckdb/duckdbTypes.js";
 import { writeDataFiles } from "../write/DataFileWriter.js";
 import { writeDeletionVectors } from "../write/DeletionVectorWriter.js";
 import { writePositionDeletes } from "../write/PositionDeleteWriter.js";
+import { removeWrittenFiles } from "./commitWritten.js";
 import type { RowLevelMode } from "./rowLevelMode.js";
 import { FILE_COLUMN, POS_COLUMN, type TargetScan } from "./scanTarget.js";
 import { unchanged, type ChangeResult, type TableTarget } from "./TableTarget.js";
@@ -144,9 +144,7 @@ export async function commitRowChanges(session: DuckDBSession, target: TableTarg
       addedDeleteFiles: deleteFiles.filter((f) => f.content !== DataFileContent.DATA).length,
     };
   } catch (error) {
-    if (!(isFloeError(error) && error.kind === "commit-state-unknown")) {
-      await Promise.all(written.map((f) => target.io.delete(f.filePath).catch(() => undefined)));
-    }
+    await removeWrittenFiles(target, written, error);
     throw error;
   }
 }

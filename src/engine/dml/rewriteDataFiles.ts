@@ -5,7 +5,6 @@
  * rows do not change: concurrent appends commute with it; deletes committed meanwhile to a
  * rewritten file make it fail rather than be lost.
  */
-import { isFloeError } from "../../core/errors/FloeError.js";
 import { DataFileContent, type DataFile } from "../../table/manifest/dataFile.js";
 import { partitionKey } from "../../table/manifest/partitionKey.js";
 import { RewriteFilesAction } from "../../table/transaction/RewriteFilesAction.js";
@@ -13,6 +12,7 @@ import { Transaction } from "../../table/transaction/Transaction.js";
 import type { DuckDBSession } from "../duckdb/DuckDBSession.js";
 import { quoteIdentifier, quoteString } from "../duckdb/duckdbTypes.js";
 import { dropScan, FILE_COLUMN, scanTarget } from "./scanTarget.js";
+import { removeWrittenFiles } from "./commitWritten.js";
 import type { TableTarget } from "./TableTarget.js";
 import { writeTableFiles } from "./writeRows.js";
 import type { CommittedTable } from "../../table/transaction/TableCommitter.js";
@@ -72,9 +72,7 @@ export async function rewriteDataFiles(session: DuckDBSession, target: TableTarg
         removedDeleteFiles: deletesToRemove.length,
       };
     } catch (error) {
-      if (!(isFloeError(error) && error.kind === "commit-state-unknown")) {
-        await Promise.all(added.map((f) => target.io.delete(f.filePath).catch(() => undefined)));
-      }
+      await removeWrittenFiles(target, added, error);
       throw error;
     }
   } finally {

@@ -5,7 +5,8 @@
  * (merge-on-read with equality deletes, for blind upserts where the writer does not look
  * up the rows it replaces).
  */
-import { invalidInput, isFloeError } from "../../core/errors/FloeError.js";
+import { randomUUID } from "node:crypto";
+import { invalidInput } from "../../core/errors/FloeError.js";
 import { DataFileContent, type DataFile } from "../../table/manifest/dataFile.js";
 import { MAIN_BRANCH } from "../../table/spec/refs.js";
 import { Schema } from "../../table/spec/schema.js";
@@ -14,12 +15,11 @@ import { FastAppendAction } from "../../table/transaction/FastAppendAction.js";
 import { ReplacePartitionsAction } from "../../table/transaction/ReplacePartitionsAction.js";
 import { RowDeltaAction } from "../../table/transaction/RowDeltaAction.js";
 import type { CommittedTable } from "../../table/transaction/TableCommitter.js";
-import { Transaction } from "../../table/transaction/Transaction.js";
-import type { TransactionAction } from "../../table/transaction/TransactionAction.js";
 import type { DuckDBSession } from "../duckdb/DuckDBSession.js";
 import { quoteIdentifier } from "../duckdb/duckdbTypes.js";
 import { writeDataFiles } from "../write/DataFileWriter.js";
 import { commitRowChanges } from "./commitRowChanges.js";
+import { commitWritten, removeWrittenFiles } from "./commitWritten.js";
 import { withRecords, type RecordSource } from "./recordSources.js";
 import { dropScan, FILE_COLUMN, POS_COLUMN, scanTarget } from "./scanTarget.js";
 import { loadTarget, unchanged, type ChangeResult, type TableTarget } from "./TableTarget.js";
@@ -40,16 +40,6 @@ export async function writeTableFiles(session: DuckDBSession, io: TableTarget["i
   });
 }
 
-async function commitWritten(target: TableTarget, table: CommittedTable, written: readonly DataFile[], action: TransactionAction): Promise<CommittedTable> {
-  try {
-    return await new Transaction({ io: target.io, base: table, clock: target.clock }).addAction(action).commit(target.committer);
-  } catch (error) {
-    if (!(isFloeError(error) && error.kind === "commit-state-unknown")) {
-      await Promise.all(written.map((f) => target.io.delete(f.filePath).catch(() => undefined)));
-    }
-    throw error;
-  }
-}
 
 function result(table: CommittedTable, target: TableTarget, fields: Partial<ChangeResult>): ChangeResult {
   return { ...unchanged(table), snapshotId: table.metadata.snapshotByRef(target.branch ?? MAIN_BRANCH)?.snapshotId, ...fields };
@@ -133,7 +123,7 @@ export async function upsertRows(session: DuckDBSession, target: TableTarget, sq
       throw invalidInput(`the upsert key must include the partition source column ${JSON.stringify(source)}`, { column: source });
     }
   }
-  const staged = `__floe_upsert_${Date.now().toString(36)}_${Math.floor(Math.random() * 1e9).toString(36)}`;
+  const staged = `__floe_upsert_${randomUUID().replace(/-/g, "").slice(0, 12)}`;
   await session.run(`CREATE TEMP TABLE ${quoteIdentifier(staged)} AS ${sql}`);
   try {
     const keys = keyFields.map((f) => quoteIdentifier(f.name)).join(", ");
@@ -158,9 +148,7 @@ export async function upsertRows(session: DuckDBSession, target: TableTarget, sq
       const committed = await commitWritten(target, table, written, action);
       return result(committed, target, { insertedRows: sum(dataFiles), addedDataFiles: dataFiles.length, addedDeleteFiles: deleteFiles.length });
     } catch (error) {
-      if (!(isFloeError(error) && error.kind === "commit-state-unknown")) {
-        await Promise.all(written.map((f) => target.io.delete(f.filePath).catch(() => undefined)));
-      }
+      await removeWrittenFiles(target, written, error);
       throw error;
     }
   } finally {

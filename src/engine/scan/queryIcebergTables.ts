@@ -20,6 +20,8 @@ export interface IcebergTableSource extends SnapshotSelector {
   /** The name the SQL uses for it. */
   name: string;
   metadataLocation: string;
+  /** The metadata at `metadataLocation`, when the caller has read it already. */
+  metadata?: TableMetadata;
 }
 
 export interface QueryOptions {
@@ -47,7 +49,7 @@ export async function prepareIcebergTables(
 ): Promise<Map<string, PreparedTable>> {
   const prepared = new Map<string, PreparedTable>();
   for (const source of sources) {
-    const metadata = await readTableMetadata(options.io, source.metadataLocation);
+    const metadata = source.metadata ?? (await readTableMetadata(options.io, source.metadataLocation));
     const snapshot = selectSnapshot(metadata, source);
     const schema = scanSchema(metadata, snapshot, source);
     const filters = await extractColumnFilters(options.session, sql, source.name);

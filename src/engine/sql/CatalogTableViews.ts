@@ -7,7 +7,7 @@
  */
 import type { Catalog, LoadedTable, TableIdentifier } from "../../catalog/Catalog.js";
 import { formatTableIdentifier } from "../../catalog/identifiers.js";
-import { invalidInput } from "../../core/errors/FloeError.js";
+import { invalidInput, isFloeError } from "../../core/errors/FloeError.js";
 import type { FileIO } from "../../io/FileIO.js";
 import type { SnapshotSelector } from "../../table/scan/TableScan.js";
 import type { DuckDBSession } from "../duckdb/DuckDBSession.js";
@@ -54,13 +54,6 @@ export class CatalogTableViews {
     private readonly defaultNamespace?: readonly string[],
   ) {}
 
-  /** Loads a table, naming it in the error when the catalog does not have it. */
-  async load(parts: readonly string[]): Promise<{ identifier: TableIdentifier; table: LoadedTable }> {
-    const identifier = tableIdentifier(parts, this.defaultNamespace);
-    if (identifier === undefined) throw invalidInput(`table name ${parts.join(".")} needs a namespace: write namespace.table`);
-    return { identifier, table: await this.catalog.loadTable(identifier) };
-  }
-
   /**
    * `sql` with every catalog table it reads replaced by a view of it, and the sources of
    * those views. With `prepare` (the default) the views are created over the whole table;
@@ -69,23 +62,24 @@ export class CatalogTableViews {
   async rewrite(sql: string, options: { prepare?: boolean } = {}): Promise<{ sql: string; sources: IcebergTableSource[] }> {
     const references = findTableReferences(sql).filter((r) => r.cte !== true);
     const replacements: { start: number; end: number; text: string }[] = [];
+    const used = new Set<string>();
     for (const reference of references) {
       const identifier = tableIdentifier(reference.parts, this.defaultNamespace);
-      if (identifier === undefined || !(await this.catalog.tableExists(identifier))) {
+      const view = identifier === undefined ? undefined : await this.viewOf(identifier, reference.timeTravel, options.prepare ?? true);
+      if (view === undefined) {
         if (reference.timeTravel !== undefined) {
           throw invalidInput(`${reference.parts.join(".")}: time travel needs an Iceberg table of the catalog, and the catalog has no such table`);
         }
         continue;
       }
-      const view = await this.viewOf(identifier, reference.timeTravel, options.prepare ?? true);
+      used.add(view);
       const end = reference.timeTravelSpan?.end ?? reference.end;
-      const alias = reference.alias === undefined ? ` AS ${quoteIdentifier(identifier.name)}` : "";
+      const alias = reference.alias === undefined ? ` AS ${quoteIdentifier(identifier!.name)}` : "";
       replacements.push({ start: reference.start, end, text: `${quoteIdentifier(view)}${alias}` });
     }
     let out = sql;
     for (const r of replacements.sort((a, b) => b.start - a.start)) out = out.slice(0, r.start) + r.text + out.slice(r.end);
-    const names = new Set(replacements.map((r) => r.text));
-    return { sql: out, sources: [...this.sources.values()].filter((s) => [...names].some((n) => n.startsWith(quoteIdentifier(s.name)))) };
+    return { sql: out, sources: [...used].map((view) => this.sources.get(view)!) };
   }
 
   /** Text with catalog tables replaced by views created over the whole table. */
@@ -112,15 +106,23 @@ export class CatalogTableViews {
     this.prepared.clear();
   }
 
-  private async viewOf(identifier: TableIdentifier, travel: TimeTravel | undefined, prepare: boolean): Promise<string> {
+  /** The view of a catalog table at a snapshot; undefined when the catalog has no such table (the name is DuckDB's). */
+  private async viewOf(identifier: TableIdentifier, travel: TimeTravel | undefined, prepare: boolean): Promise<string | undefined> {
     const selector = snapshotSelector(travel);
     const key = `${formatTableIdentifier(identifier)}|${selector.snapshotId ?? ""}|${selector.ref ?? ""}|${selector.asOfTimestampMs ?? ""}`;
     let view = this.views.get(key);
     if (view === undefined) {
-      const table = await this.catalog.loadTable(identifier);
+      let table: LoadedTable;
+      try {
+        table = await this.catalog.loadTable(identifier);
+      } catch (error) {
+        if (isFloeError(error, "not-found")) return undefined;
+        throw error;
+      }
       view = `__floe_table_${this.counter++}`;
       this.views.set(key, view);
-      this.sources.set(view, { name: view, metadataLocation: table.metadataLocation, ...selector });
+      // the metadata just loaded goes with the source, so planning does not read it again
+      this.sources.set(view, { name: view, metadataLocation: table.metadataLocation, metadata: table.metadata, ...selector });
       this.names.set(view, formatTableIdentifier(identifier));
       this.created.push(view);
     }

@@ -56,7 +56,7 @@ import {
   duckdbCompression,
   PARQUET_COMPRESSION_LEVEL,
   positiveIntegerProperty,
-  WRITE_DATA_LOCATION,
+  dataLocation,
   WRITE_TARGET_FILE_SIZE_BYTES,
   WRITE_TARGET_FILE_SIZE_BYTES_DEFAULT,
 } from "./writeProperties.js";
@@ -114,11 +114,11 @@ export async function writeDataFiles(session: DuckDBSession, options: WriteDataF
   const fields = storedFields(schema);
   if (fields.length === 0) throw invalidInput("the table schema has no columns to write");
 
-  const dataLocation = trimSlash(properties[WRITE_DATA_LOCATION] || `${trimSlash(options.location)}/data`);
-  const local = schemeOf(dataLocation) === "file";
+  const dataDirectory = dataLocation(options.location, properties);
+  const local = schemeOf(dataDirectory) === "file";
   const writeId = randomUUID();
   const staging = local
-    ? path.join(toLocalFilePath(dataLocation), `.floe-staging-${writeId}`)
+    ? path.join(toLocalFilePath(dataDirectory), `.floe-staging-${writeId}`)
     : path.join(options.stagingDirectory ?? os.tmpdir(), `floe-write-${writeId}`);
 
   const sql = options.sql.replace(/[\s;]+$/, "");
@@ -179,9 +179,9 @@ export async function writeDataFiles(session: DuckDBSession, options: WriteDataF
       const dir = spec.fields.length > 0 ? partitionPath(spec, schema, file.partition) : "";
       const name = `${String(sequence++).padStart(5, "0")}-${writeId}.parquet`;
       const relative = dir === "" ? name : `${dir}/${name}`;
-      return { file, relative, location: `${dataLocation}/${relative}` };
+      return { file, relative, location: `${dataDirectory}/${relative}` };
     });
-    const localData = local ? toLocalFilePath(dataLocation) : "";
+    const localData = local ? toLocalFilePath(dataDirectory) : "";
     const localTarget = (relative: string) => path.join(localData, ...relative.split("/"));
     if (local) {
       const dirs = new Set(placed.map((p) => path.dirname(localTarget(p.relative))));
@@ -514,8 +514,4 @@ async function forEachLimited<T>(items: readonly T[], limit: number, work: (item
   };
   await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
   if (failed !== undefined) throw failed;
-}
-
-function trimSlash(location: string): string {
-  return location.length > 1 ? location.replace(/\/+$/, "") : location;
 }

@@ -15,7 +15,7 @@ import type { TableMetadata } from "../../table/spec/tableMetadata.js";
 import type { DuckDBSession } from "../duckdb/DuckDBSession.js";
 import { quoteString } from "../duckdb/duckdbTypes.js";
 import { partitionPath } from "./partitionPath.js";
-import { WRITE_DATA_LOCATION } from "./writeProperties.js";
+import { dataLocation } from "./writeProperties.js";
 
 /** The field id the spec reserves for a deletion vector's row positions (`_pos`). */
 const ROW_POSITION_FIELD_ID = 2147483645;
@@ -40,7 +40,7 @@ export async function writeDeletionVectors(
   metadata: TableMetadata,
   targets: readonly DeletionVectorTarget[],
 ): Promise<WrittenDeletionVectors> {
-  const dataLocation = (metadata.properties[WRITE_DATA_LOCATION] || `${metadata.location.replace(/\/+$/, "")}/data`).replace(/\/+$/, "");
+  const dataDirectory = dataLocation(metadata.location, metadata.properties);
   const writeId = randomUUID();
   const out: WrittenDeletionVectors = { deleteFiles: [], superseded: [] };
   try {
@@ -61,7 +61,7 @@ export async function writeDeletionVectors(
       }
       const spec = metadata.specById(dataFile.specId) ?? metadata.defaultSpec();
       const dir = spec.fields.length > 0 ? partitionPath(spec, metadata.currentSchema(), dataFile.partition) : "";
-      const location = `${dataLocation}/${dir === "" ? "" : `${dir}/`}${String(sequence++).padStart(5, "0")}-${writeId}-dv.puffin`;
+      const location = `${dataDirectory}/${dir === "" ? "" : `${dir}/`}${String(sequence++).padStart(5, "0")}-${writeId}-dv.puffin`;
       const puffin = encodePuffinFile(
         [
           {

@@ -23,7 +23,7 @@ import type { TableMetadata } from "../../table/spec/tableMetadata.js";
 import type { DuckDBSession } from "../duckdb/DuckDBSession.js";
 import { quoteIdentifier, quoteString } from "../duckdb/duckdbTypes.js";
 import { partitionPath } from "./partitionPath.js";
-import { WRITE_DATA_LOCATION } from "./writeProperties.js";
+import { dataLocation } from "./writeProperties.js";
 
 /** Reserved field ids of the position delete schema (format/spec.md, "Position Delete Files"). */
 export const DELETE_FILE_PATH_FIELD_ID = 2147483546;
@@ -47,7 +47,7 @@ export interface PositionDeletes {
 export async function writePositionDeletes(session: DuckDBSession, io: FileIO, metadata: TableMetadata, deletes: PositionDeletes): Promise<DataFile[]> {
   const dataFiles = [...deletes.dataFiles];
   if (dataFiles.length === 0) return [];
-  const dataLocation = (metadata.properties[WRITE_DATA_LOCATION] || `${metadata.location.replace(/\/+$/, "")}/data`).replace(/\/+$/, "");
+  const dataDirectory = dataLocation(metadata.location, metadata.properties);
   const writeId = randomUUID();
   const keys = quoteIdentifier(`__floe_deletes_${writeId.replace(/-/g, "")}_keys`);
   const staged = quoteIdentifier(`__floe_deletes_${writeId.replace(/-/g, "")}_positions`);
@@ -72,7 +72,7 @@ export async function writePositionDeletes(session: DuckDBSession, io: FileIO, m
       const local = path.join(staging, `${sequence}.parquet`);
       const fileName = `${String(sequence++).padStart(5, "0")}-${writeId}-deletes.parquet`;
       const dir = spec.fields.length > 0 ? partitionPath(spec, metadata.currentSchema(), dataFile.partition) : "";
-      const location = `${dataLocation}/${dir === "" ? "" : `${dir}/`}${fileName}`;
+      const location = `${dataDirectory}/${dir === "" ? "" : `${dir}/`}${fileName}`;
       await session.run(
         `COPY (SELECT ${quoteString(dataFile.filePath)} AS file_path, pos FROM ${staged} WHERE k = ${Number(k)} ORDER BY pos) TO ${quoteString(local)} (FORMAT parquet, FIELD_IDS {file_path: ${DELETE_FILE_PATH_FIELD_ID}, pos: ${DELETE_POS_FIELD_ID}})`,
       );

@@ -8,6 +8,12 @@ export const WRITE_TARGET_FILE_SIZE_BYTES = "write.target-file-size-bytes";
 export const WRITE_TARGET_FILE_SIZE_BYTES_DEFAULT = 512 * 1024 * 1024;
 /** Where data files go; default `<table location>/data`. */
 export const WRITE_DATA_LOCATION = "write.data.path";
+
+/** The directory a table's data and delete files are written under, without a trailing slash. */
+export function dataLocation(tableLocation: string, properties: Readonly<Record<string, string>>): string {
+  const trim = (location: string) => location.replace(/\/+$/, "");
+  return trim(properties[WRITE_DATA_LOCATION] || `${trim(tableLocation)}/data`);
+}
 export const PARQUET_COMPRESSION = "write.parquet.compression-codec";
 export const PARQUET_COMPRESSION_DEFAULT = "zstd";
 export const PARQUET_COMPRESSION_LEVEL = "write.parquet.compression-level";
